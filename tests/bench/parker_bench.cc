@@ -71,7 +71,6 @@ class FutexSide {
     ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(turn_),
               FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
   }
-  static constexpr bool kCondvar = false;
 
  private:
   std::atomic<uint32_t>* turn_;
