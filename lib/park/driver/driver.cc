@@ -99,6 +99,8 @@ TimerId Driver::AddTimer(Clock::time_point deadline, TimerCallback callback) {
 
 bool Driver::CancelTimer(TimerId id) { return timers_.Cancel(id); }
 
+size_t Driver::CancelAllTimers() { return timers_.Clear(); }
+
 std::optional<Clock::time_point> Driver::next_timer() const {
   return timers_.next_deadline();
 }

@@ -78,6 +78,8 @@ class Driver {
   // (never before). Any thread; see TimerSet for Cancel's contract.
   TimerId AddTimer(Clock::time_point deadline, TimerCallback callback);
   bool CancelTimer(TimerId id);
+  // Drops every pending timer without running it; returns how many.
+  size_t CancelAllTimers();
   std::optional<Clock::time_point> next_timer() const;
 
   // I/O: watch `fd` for `events` (EPOLLIN, EPOLLOUT, EPOLLET, ...), calling

@@ -14,10 +14,14 @@ TimerId TimerSet::Add(Clock::time_point deadline, TimerCallback callback) {
 }
 
 bool TimerSet::Cancel(TimerId id) {
+  // Destroyed after the lock is released: a callback's destructor may run
+  // user code, which may add timers.
+  TimerCallback victim;
   MutexLock lock(&mu_);
   auto it = timers_.find(id);
   if (it == timers_.end()) return false;
   const bool was_earliest = it == timers_.begin();
+  victim = std::move(it->second);
   timers_.erase(it);
   // Re-arm only when the earliest went away, so the driver is not woken for
   // a timer that no longer exists.
@@ -50,6 +54,15 @@ void TimerSet::RearmLocked() {
     fd_.ArmAt(next);
     armed_ = next;
   }
+}
+
+size_t TimerSet::Clear() {
+  // Destroyed after the lock is released (see Cancel).
+  std::map<TimerId, TimerCallback> victims;
+  MutexLock lock(&mu_);
+  victims.swap(timers_);
+  RearmLocked();
+  return victims.size();
 }
 
 size_t TimerSet::size() const {

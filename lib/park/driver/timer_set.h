@@ -64,6 +64,10 @@ class TimerSet {
   // the caller's reusable buffer, so steady state does not allocate.
   void TakeDue(std::vector<TimerCallback>* out) ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Drops every pending timer (callbacks destroyed, never run) and disarms;
+  // returns how many there were. Any thread.
+  size_t Clear() ABSL_LOCKS_EXCLUDED(mu_);
+
   size_t size() const ABSL_LOCKS_EXCLUDED(mu_);
   std::optional<Clock::time_point> next_deadline() const
       ABSL_LOCKS_EXCLUDED(mu_);

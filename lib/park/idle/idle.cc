@@ -1,0 +1,98 @@
+#include "park/idle/idle.h"
+
+#include <algorithm>
+
+#include "park/sys/fatal.h"
+
+namespace park {
+
+Idle::Idle(std::vector<const Parker*> parkers, WakePolicy policy)
+    : num_workers_(static_cast<int>(parkers.size())),
+      policy_(policy),
+      parkers_(std::move(parkers)),
+      state_(static_cast<uint64_t>(parkers_.size()) * kUnparkedOne),
+      in_sleepers_(parkers_.size(), 0) {
+  sleepers_.reserve(parkers_.size());
+}
+
+bool Idle::NotifyShouldWakeup() const {
+  const uint64_t s = state_.load();
+  return Searching(s) == 0 &&
+         Unparked(s) < static_cast<uint32_t>(num_workers_);
+}
+
+int Idle::WorkerToNotify() {
+  // Fast path: a searcher will find the work, or nobody sleeps.
+  if (!NotifyShouldWakeup()) return -1;
+  MutexLock lock(&mu_);
+  // Re-check under the lock: another producer may have woken someone.
+  if (!NotifyShouldWakeup() || sleepers_.empty()) return -1;
+  // The woken worker is unparked and searching from now on.
+  state_.fetch_add(kUnparkedOne | kSearchingOne);
+  return TakeSleeperLocked();
+}
+
+int Idle::TakeSleeperLocked() {
+  // sleepers_ is in parking order; the back is the most recently parked.
+  auto pick = sleepers_.end() - 1;
+  if (policy_ == WakePolicy::kCondvarFirst) {
+    for (auto it = sleepers_.rbegin(); it != sleepers_.rend(); ++it) {
+      if (parkers_[*it]->state() != ParkState::kParkedDriver) {
+        pick = std::next(it).base();
+        break;
+      }
+    }
+  }
+  const int worker = *pick;
+  sleepers_.erase(pick);
+  in_sleepers_[worker] = 0;
+  return worker;
+}
+
+bool Idle::TransitionWorkerToSearching() {
+  const uint64_t s = state_.load();
+  if (2 * Searching(s) >= static_cast<uint32_t>(num_workers_)) return false;
+  // Racy by design (as Tokio's): two workers may both pass the check; the
+  // bound is a heuristic against herds, not an invariant.
+  state_.fetch_add(kSearchingOne);
+  return true;
+}
+
+bool Idle::TransitionWorkerFromSearching() {
+  const uint64_t prev = state_.fetch_sub(kSearchingOne);
+  if (Searching(prev) == 0) {
+    FatalState("Idle::TransitionWorkerFromSearching: searching count", prev);
+  }
+  return Searching(prev) == 1;
+}
+
+bool Idle::TransitionWorkerToParked(int worker, bool is_searching) {
+  MutexLock lock(&mu_);
+  const uint64_t dec = kUnparkedOne | (is_searching ? kSearchingOne : 0);
+  const uint64_t prev = state_.fetch_sub(dec);
+  if (in_sleepers_[worker]) {
+    FatalState("Idle::TransitionWorkerToParked: already parked", worker);
+  }
+  sleepers_.push_back(worker);
+  in_sleepers_[worker] = 1;
+  return is_searching && Searching(prev) == 1;
+}
+
+bool Idle::UnparkWorkerById(int worker) {
+  MutexLock lock(&mu_);
+  if (!in_sleepers_[worker]) return false;
+  sleepers_.erase(std::find(sleepers_.begin(), sleepers_.end(), worker));
+  in_sleepers_[worker] = 0;
+  state_.fetch_add(kUnparkedOne);
+  return true;
+}
+
+bool Idle::IsParked(int worker) const {
+  MutexLock lock(&mu_);
+  return in_sleepers_[worker] != 0;
+}
+
+int Idle::num_searching() const { return static_cast<int>(Searching(state_.load())); }
+int Idle::num_unparked() const { return static_cast<int>(Unparked(state_.load())); }
+
+}  // namespace park

@@ -1,0 +1,171 @@
+// Runtime: a fixed pool of worker threads that run tasks, park through the
+// parker when idle, and serve timers and I/O readiness through the shared
+// driver.
+//
+// Abstract state: {phase: running | draining | shut down; the tasks queued
+// (per-worker local queues and LIFO slots, the inject queue), running, or
+// waiting on a timer; the I/O registrations}.
+//   running    Spawn/RunAt/RegisterIo accepted from anywhere
+//   draining   Drain() in progress: spawns from outside the pool and new
+//              timers from outside are refused; work already accepted, and
+//              work that tasks spawn, still runs
+//   shut down  everything refused; workers joined
+//
+// Where a spawned task goes: from a worker of this runtime into that
+// worker's LIFO slot (it runs next, up to max_lifo_polls times in a row);
+// from any other thread into the inject queue (checked every
+// global_queue_interval ticks, and whenever the local queue is empty). Idle
+// workers steal half of a busy worker's queue.
+//
+// Thread-safety: every method may be called from any thread, except that
+// Drain() and Shutdown() must not be called from a worker of this runtime
+// (they wait for the workers; doing so aborts with a message). Lifetime: the
+// destructor calls Shutdown() if it was not called.
+#ifndef PARK_RUNTIME_RUNTIME_H_
+#define PARK_RUNTIME_RUNTIME_H_
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "park/driver/driver.h"
+#include "park/idle/idle.h"
+#include "park/parker/shared_driver.h"
+#include "park/runtime/counters.h"
+#include "park/runtime/inject_queue.h"
+#include "park/runtime/task.h"
+
+namespace park {
+
+namespace internal {
+class Worker;
+}  // namespace internal
+
+struct RuntimeOptions {
+  // Worker threads; 0 = one per CPU this process may run on. 1..1024.
+  int workers = 0;
+  WakePolicy wake_policy = WakePolicy::kCondvarFirst;
+  // Local ticks between looks at the inject queue while local work exists.
+  int global_queue_interval = 61;
+  // Consecutive runs from the LIFO slot before its task goes to the back of
+  // the local queue (tokio#5712: uncapped, a spawn chain starves the rest).
+  int max_lifo_polls = 3;
+  // Ticks between non-blocking driver polls while a worker is busy, so that
+  // I/O and timers are served even when no worker is idle.
+  int event_interval = 61;
+};
+
+// Names a timer made by RunAt/RunAfter.
+struct TimerHandle {
+  TimerId id;
+};
+
+struct ShutdownReport {
+  uint64_t tasks_abandoned = 0;   // queued tasks dropped without running
+  uint64_t timers_abandoned = 0;  // pending timers dropped without firing
+};
+
+struct DrainReport {
+  bool completed = false;  // everything finished before the deadline
+  ShutdownReport shutdown;
+};
+
+class Runtime {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using IoCallback = std::function<void(uint32_t events)>;
+
+  // Starts the workers. Errors: invalid options (named, with the allowed
+  // range), or the driver's set-up errors.
+  static absl::StatusOr<std::unique_ptr<Runtime>> Create(
+      const RuntimeOptions& options);
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  // Queues a task; never blocks (apart from the inject queue's short lock),
+  // any thread. FailedPrecondition after shutdown (and, from outside the
+  // pool, during a drain): the task is destroyed without running.
+  template <TaskFunction F>
+  absl::Status Spawn(F&& f) {
+    return SpawnTask(MakeTask(std::forward<F>(f)));
+  }
+  absl::Status SpawnTask(std::unique_ptr<Task> task);
+
+  // Runs `f` as a task at or after `deadline` (never before; with the
+  // timerfd's precision). Cancel returns true if the task will never run.
+  template <TaskFunction F>
+  absl::StatusOr<TimerHandle> RunAt(Clock::time_point deadline, F&& f) {
+    return RunTaskAt(deadline, MakeTask(std::forward<F>(f)));
+  }
+  template <TaskFunction F>
+  absl::StatusOr<TimerHandle> RunAfter(Clock::duration delay, F&& f) {
+    return RunTaskAt(Clock::now() + delay, MakeTask(std::forward<F>(f)));
+  }
+  absl::StatusOr<TimerHandle> RunTaskAt(Clock::time_point deadline,
+                                        std::unique_ptr<Task> task);
+  bool Cancel(TimerHandle handle);
+
+  // I/O readiness: each time `fd` is ready for `events` (epoll flags; add
+  // EPOLLET for edge-triggered), `callback(events_seen)` runs as a task on
+  // some worker. The caller keeps owning the fd and must Deregister before
+  // closing it; a readiness task already queued may still run once after.
+  absl::StatusOr<IoToken> RegisterIo(int fd, uint32_t events,
+                                     IoCallback callback);
+  absl::Status ModifyIo(IoToken token, uint32_t events);
+  absl::Status DeregisterIo(IoToken token);
+
+  // Stops intake, waits until no task is queued, running or waiting on a
+  // timer (or `deadline` passes), then shuts down. Blocking; not from a
+  // worker. A second call (or one after Shutdown) reports what is left.
+  DrainReport Drain(Clock::time_point deadline);
+
+  // Wakes every worker, joins them, and drops what is still queued or
+  // pending, reporting how much. Blocking; not from a worker. Idempotent:
+  // a later call returns an empty report.
+  ShutdownReport Shutdown();
+
+  RuntimeCounters counters() const;
+  int num_workers() const { return static_cast<int>(workers_.size()); }
+  // True on a worker thread of this runtime.
+  bool OnWorkerThread() const;
+  Driver& driver() { return shared_->driver(); }
+
+ private:
+  friend class internal::Worker;
+  Runtime(const RuntimeOptions& options, std::shared_ptr<SharedDriver> shared,
+          int num_workers);
+
+  // Wakes one sleeping worker if the idle rules say so.
+  void NotifyParked();
+  // The last searcher's rescan before it parks (idle.h).
+  void NotifyIfWorkPending();
+  // Tasks spawned and not yet finished (including timer tasks).
+  uint64_t LiveTasks() const;
+  void AbortIfOnWorker(const char* what) const;
+
+  const RuntimeOptions options_;
+  std::shared_ptr<SharedDriver> shared_;
+  InjectQueue inject_;
+  std::vector<std::unique_ptr<internal::Worker>> workers_;
+  std::unique_ptr<Idle> idle_;
+  std::vector<std::thread> threads_;
+
+  std::atomic<bool> draining_{false};
+  std::atomic<bool> shut_down_{false};
+  // Task accounting outside the workers (see LiveTasks): spawns from
+  // outside, timers added, timers cancelled.
+  std::atomic<uint64_t> remote_spawned_{0};
+  std::atomic<uint64_t> timers_added_{0};
+  std::atomic<uint64_t> timers_cancelled_{0};
+  std::atomic<uint64_t> timers_pending_{0};
+};
+
+}  // namespace park
+
+#endif  // PARK_RUNTIME_RUNTIME_H_

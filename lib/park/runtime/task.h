@@ -1,0 +1,74 @@
+// Task: one unit of work the runtime runs on a worker.
+//
+// A task is a heap object holding a callable. The callable returns void (the
+// task is done after one run) or TaskStatus: kYield asks to be run again
+// later, behind the work already queued on that worker, without a new
+// allocation (the same object is re-queued); kDone ends it.
+//
+// Ownership: exactly one owner at any time: the code that made it, then the
+// queue (or timer, or slot) that holds it, then the worker that runs it,
+// which deletes it once it is done. Tasks must not throw: an exception that
+// escapes a task terminates the process, as one escaping a std::thread does.
+// Thread-safety: a task is run by one thread at a time.
+#ifndef PARK_RUNTIME_TASK_H_
+#define PARK_RUNTIME_TASK_H_
+
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+namespace park {
+
+enum class TaskStatus { kDone, kYield };
+
+class Task {
+ public:
+  virtual ~Task() = default;
+  // Runs one step of the task. Called by the runtime only.
+  virtual TaskStatus Run() noexcept = 0;
+
+ private:
+  friend class InjectQueue;
+  // Intrusive link, used only while the task sits in the inject queue.
+  Task* next_ = nullptr;
+};
+
+namespace internal {
+
+template <typename F>
+class FnTask final : public Task {
+ public:
+  explicit FnTask(F f) : f_(std::move(f)) {}
+  TaskStatus Run() noexcept override {
+    if constexpr (std::is_same_v<std::invoke_result_t<F&>, TaskStatus>) {
+      return f_();
+    } else {
+      f_();
+      return TaskStatus::kDone;
+    }
+  }
+
+ private:
+  F f_;
+};
+
+}  // namespace internal
+
+// The callables a task may hold: invocable with no arguments, returning void
+// or TaskStatus, and movable.
+template <typename F>
+concept TaskFunction =
+    std::is_invocable_v<std::decay_t<F>&> &&
+    std::is_move_constructible_v<std::decay_t<F>> &&
+    (std::is_void_v<std::invoke_result_t<std::decay_t<F>&>> ||
+     std::is_same_v<std::invoke_result_t<std::decay_t<F>&>, TaskStatus>);
+
+template <TaskFunction F>
+std::unique_ptr<Task> MakeTask(F&& f) {
+  return std::make_unique<internal::FnTask<std::decay_t<F>>>(
+      std::forward<F>(f));
+}
+
+}  // namespace park
+
+#endif  // PARK_RUNTIME_TASK_H_

@@ -1,0 +1,216 @@
+#include "park/runtime/worker.h"
+
+#include <array>
+
+#include "park/runtime/runtime.h"
+
+namespace park::internal {
+namespace {
+
+thread_local Worker* current_worker = nullptr;
+
+// Tasks taken from the inject queue at once: enough to make the lock rare,
+// few enough to leave work for the other workers.
+constexpr size_t kMaxInjectBatch = 64;
+
+}  // namespace
+
+Worker::Worker(Runtime& runtime, int index, std::shared_ptr<SharedDriver> shared)
+    : runtime_(runtime),
+      index_(index),
+      parker_(std::make_unique<Parker>(std::move(shared))),
+      rng_(static_cast<uint32_t>(index) * 2654435761u + 1) {}
+
+Worker::~Worker() { delete lifo_; }
+
+Worker* Worker::Current() { return current_worker; }
+
+void Worker::Run() {
+  current_worker = this;
+  for (;;) {
+    if (Task* task = NextLocalTask()) {
+      RunTask(task);
+      continue;
+    }
+    if (runtime_.shut_down_.load()) break;
+    if (Task* task = Search()) {
+      RunTask(task);
+      continue;
+    }
+    if (!ParkUntilWork()) break;
+  }
+  current_worker = nullptr;
+}
+
+Task* Worker::NextLocalTask() {
+  ++tick_;
+  if (tick_ % static_cast<uint32_t>(runtime_.options_.event_interval) == 0) {
+    PollDriver();
+  }
+  if (lifo_ != nullptr) {
+    if (lifo_polls_ < runtime_.options_.max_lifo_polls) {
+      ++lifo_polls_;
+      return std::exchange(lifo_, nullptr);
+    }
+    // Capped: the chain goes behind the queued work, where others may
+    // steal it.
+    local_.PushBackOrOverflow(std::exchange(lifo_, nullptr), runtime_.inject_);
+    runtime_.NotifyParked();
+  }
+  lifo_polls_ = 0;
+  if (tick_ % static_cast<uint32_t>(runtime_.options_.global_queue_interval) ==
+      0) {
+    if (Task* task = PullInject()) return task;
+  }
+  if (Task* task = local_.Pop()) return task;
+  return PullInject();
+}
+
+Task* Worker::PullInject() {
+  InjectQueue& inject = runtime_.inject_;
+  if (inject.empty()) return nullptr;
+  // A fair share of the queue, bounded by the room in our local queue.
+  const size_t share = inject.size() / runtime_.workers_.size() + 1;
+  const size_t room = LocalQueue::kCapacity - local_.size();
+  const size_t max = std::min({share, room, kMaxInjectBatch});
+  if (max == 0) return nullptr;
+  std::array<Task*, kMaxInjectBatch> batch;
+  const size_t n = inject.PopBatch(batch.data(), max);
+  if (n == 0) return nullptr;
+  Bump(inject_pulls_);
+  for (size_t i = 1; i < n; ++i) local_.PushBackOrOverflow(batch[i], inject);
+  return batch[0];
+}
+
+Task* Worker::Search() {
+  if (!searching_) {
+    if (!runtime_.idle_->TransitionWorkerToSearching()) {
+      // Enough workers search already; the inject queue is still ours to
+      // look at.
+      return PullInject();
+    }
+    searching_ = true;
+    searching_gauge_.store(true, std::memory_order_relaxed);
+  }
+  const size_t n = runtime_.workers_.size();
+  const size_t start = (rng_ = rng_ * 1103515245u + 12345u) % n;
+  for (size_t i = 0; i < n; ++i) {
+    Worker& victim = *runtime_.workers_[(start + i) % n];
+    if (&victim == this) continue;
+    if (Task* task = victim.local_.StealInto(local_)) {
+      Bump(steals_);
+      return task;
+    }
+  }
+  return PullInject();
+}
+
+void Worker::RunTask(Task* task) {
+  if (searching_) {
+    searching_ = false;
+    searching_gauge_.store(false, std::memory_order_relaxed);
+    // The last searcher that found work wakes another: there may be more.
+    if (runtime_.idle_->TransitionWorkerFromSearching()) {
+      runtime_.NotifyParked();
+    }
+  }
+  const TaskStatus status = task->Run();
+  Bump(tasks_run_);
+  if (status == TaskStatus::kYield) {
+    Schedule(task, Origin::kYield);
+  } else {
+    delete task;
+    Bump(completed_);
+  }
+}
+
+void Worker::Schedule(Task* task, Origin origin) {
+  if (origin == Origin::kSpawn) Bump(spawned_);  // timers count when set
+  bool notify = true;
+  if (origin == Origin::kSpawn && !in_park_) {
+    // The LIFO slot runs next; the first spawn wakes nobody because this
+    // worker will run it as soon as the current task returns. A displaced
+    // occupant goes to the local queue, where others may steal it.
+    Task* prev = std::exchange(lifo_, task);
+    notify = prev != nullptr;
+    if (prev != nullptr) local_.PushBackOrOverflow(prev, runtime_.inject_);
+  } else {
+    local_.PushBackOrOverflow(task, runtime_.inject_);
+  }
+  if (!notify) return;
+  if (in_park_) {
+    deferred_notify_ = true;  // sent once, after the driver turn
+  } else {
+    runtime_.NotifyParked();
+  }
+}
+
+void Worker::PollDriver() {
+  // A non-blocking turn if the driver is free: timers and I/O stay served
+  // while every worker is busy. Tasks it produces land in our queue.
+  in_park_ = true;
+  parker_->ParkFor(Parker::Clock::duration::zero());
+  in_park_ = false;
+  if (std::exchange(deferred_notify_, false)) runtime_.NotifyParked();
+}
+
+bool Worker::ParkUntilWork() {
+  if (HasLocalWork()) return true;
+  Idle& idle = *runtime_.idle_;
+  const bool last_searcher = idle.TransitionWorkerToParked(index_, searching_);
+  searching_ = false;
+  searching_gauge_.store(false, std::memory_order_relaxed);
+  // A producer that saw us searching woke nobody; look once more.
+  if (last_searcher) runtime_.NotifyIfWorkPending();
+  for (;;) {
+    if (runtime_.shut_down_.load()) return false;
+    in_park_ = true;
+    const ParkResult result = parker_->Park();
+    in_park_ = false;
+    if (result == ParkResult::kShutdown) return false;
+    if (HasLocalWork()) {
+      // Woken with work of our own (a driver event). If a producer had
+      // already taken us out of the sleepers, it counted us as searching.
+      searching_ = !idle.UnparkWorkerById(index_);
+      break;
+    }
+    if (idle.IsParked(index_)) continue;  // not meant for us: sleep on
+    searching_ = true;  // a producer woke us: we start as a searcher
+    break;
+  }
+  searching_gauge_.store(searching_, std::memory_order_relaxed);
+  if (std::exchange(deferred_notify_, false)) runtime_.NotifyParked();
+  return true;
+}
+
+WorkerCounters Worker::counters(bool parked_now) const {
+  const ParkerCounters p = parker_->counters();
+  WorkerCounters c;
+  c.parks_driver = p.parks_driver;
+  c.parks_condvar = p.parks_condvar;
+  c.unparks_driver = p.unparks_driver;
+  c.unparks_condvar = p.unparks_condvar;
+  c.unparks_noop = p.unparks_noop;
+  c.spurious_wakeups = p.spurious_wakeups;
+  c.tasks_run = tasks_run_.load(std::memory_order_acquire);
+  c.steals = steals_.load(std::memory_order_acquire);
+  c.inject_pulls = inject_pulls_.load(std::memory_order_acquire);
+  c.parked_now = parked_now ? 1 : 0;
+  c.searching_now = searching_gauge_.load(std::memory_order_relaxed) ? 1 : 0;
+  return c;
+}
+
+uint64_t Worker::DropRemaining() {
+  uint64_t n = 0;
+  if (lifo_ != nullptr) {
+    delete std::exchange(lifo_, nullptr);
+    ++n;
+  }
+  while (Task* t = local_.Pop()) {
+    delete t;
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace park::internal

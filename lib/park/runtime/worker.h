@@ -1,0 +1,102 @@
+// internal::Worker: one thread of the Runtime's pool and the run loop it
+// executes: LIFO slot, local queue, inject queue, stealing, parking.
+//
+// Abstract state (of the worker, as the idle layer sees it): running (has a
+// task), searching (looking in other queues), or parked (in the sleepers
+// set, sleeping in the parker). The tick counts task runs and paces the
+// fairness checks (inject queue, driver poll).
+//
+// Thread-safety: everything is owner-only (the worker's thread) except
+// local_.StealInto (other workers), unparker() and counters() (any thread).
+#ifndef PARK_RUNTIME_WORKER_H_
+#define PARK_RUNTIME_WORKER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+#include "park/parker/parker.h"
+#include "park/runtime/counters.h"
+#include "park/runtime/local_queue.h"
+#include "park/runtime/task.h"
+
+namespace park {
+class Runtime;
+}  // namespace park
+
+namespace park::internal {
+
+class Worker {
+ public:
+  Worker(Runtime& runtime, int index, std::shared_ptr<SharedDriver> shared);
+  ~Worker();  // deletes a task left in the LIFO slot
+
+  // The run loop; returns once the runtime shuts down. On the worker's own
+  // thread only.
+  void Run();
+
+  // Queues a task made on this worker's thread: the LIFO slot for a spawn
+  // by a running task, the back of the local queue for a yield, a timer's
+  // task, or a spawn made by a driver callback (I/O readiness) during a
+  // park. Owner only.
+  enum class Origin { kSpawn, kYield, kTimer };
+  void Schedule(Task* task, Origin origin);
+
+  // The worker whose thread this is, or null.
+  static Worker* Current();
+
+  Runtime& runtime() { return runtime_; }
+  const Parker& parker() const { return *parker_; }
+  Unparker unparker() const { return parker_->unparker(); }
+  LocalQueue& local() { return local_; }
+
+  // Tasks spawned on this worker and tasks it finished; see
+  // Runtime::LiveTasks for the order they are read in. Any thread.
+  uint64_t spawned() const { return spawned_.load(std::memory_order_acquire); }
+  uint64_t completed() const {
+    return completed_.load(std::memory_order_acquire);
+  }
+  WorkerCounters counters(bool parked_now) const;
+
+  // After the thread has exited: moves every task still held into the
+  // caller's hands (deleted) and returns how many there were.
+  uint64_t DropRemaining();
+
+ private:
+  Task* NextLocalTask();
+  Task* Search();
+  Task* PullInject();
+  void RunTask(Task* task);
+  // Parks until there may be work; false when the runtime shuts down.
+  bool ParkUntilWork();
+  void PollDriver();
+  bool HasLocalWork() const { return lifo_ != nullptr || !local_.empty(); }
+  static void Bump(std::atomic<uint64_t>& c, uint64_t by = 1) {
+    // Owner-only counters: a plain load and store, no RMW. Release pairs
+    // with the acquire loads in spawned()/completed()/counters().
+    c.store(c.load(std::memory_order_relaxed) + by, std::memory_order_release);
+  }
+
+  Runtime& runtime_;
+  const int index_;
+  LocalQueue local_;
+  std::unique_ptr<Parker> parker_;
+
+  Task* lifo_ = nullptr;
+  int lifo_polls_ = 0;
+  uint32_t tick_ = 0;
+  bool searching_ = false;
+  // True while this worker is inside a park: tasks that driver callbacks
+  // schedule then batch their wakeup (deferred_notify_) until it returns.
+  bool in_park_ = false;
+  bool deferred_notify_ = false;
+  uint32_t rng_;
+
+  std::atomic<uint64_t> spawned_{0}, completed_{0}, tasks_run_{0}, steals_{0},
+      inject_pulls_{0};
+  std::atomic<bool> searching_gauge_{false};
+};
+
+}  // namespace park::internal
+
+#endif  // PARK_RUNTIME_WORKER_H_
