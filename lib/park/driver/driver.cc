@@ -112,6 +112,7 @@ absl::StatusOr<IoToken> Driver::Register(int fd, uint32_t events,
     registry_.Erase(token);
     return s;
   }
+  registrations_.fetch_add(1, std::memory_order_relaxed);
   return token;
 }
 
@@ -128,7 +129,15 @@ absl::Status Driver::Deregister(IoToken token) {
   if (!fd) {
     return absl::NotFoundError("Driver::Deregister: token is not registered");
   }
+  registrations_.fetch_sub(1, std::memory_order_relaxed);
   return epoll_.Remove(*fd);
+}
+
+bool Driver::MayHaveEvents() const {
+  // Relaxed: a hint; a registration or timer made concurrently is served
+  // by the next poll or by a parked worker's turn.
+  if (registrations_.load(std::memory_order_relaxed) > 0) return true;
+  return timers_.DueBy(Clock::now());
 }
 
 DriverCounters Driver::counters() const {

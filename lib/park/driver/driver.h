@@ -92,6 +92,11 @@ class Driver {
   absl::Status Modify(IoToken token, uint32_t events);
   absl::Status Deregister(IoToken token);
 
+  // False when a turn is sure to find nothing but a waker: no fd is
+  // registered and no timer is due. A hint (it may be stale by the time
+  // the caller acts on it) for callers that poll: never blocks, any thread.
+  bool MayHaveEvents() const;
+
   DriverCounters counters() const;
 
  private:
@@ -108,6 +113,7 @@ class Driver {
   EventFd waker_;
   TimerSet timers_;
   IoRegistry registry_;
+  std::atomic<uint32_t> registrations_{0};
 
   // True from the Unpark() that writes the eventfd until the turn that
   // consumes it. See Unpark() and Dispatch() for the ordering argument.

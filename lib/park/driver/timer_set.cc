@@ -8,7 +8,7 @@ TimerId TimerSet::Add(Clock::time_point deadline, TimerCallback callback) {
   timers_.emplace(id, std::move(callback));
   if (!armed_ || deadline < *armed_) {
     fd_.ArmAt(deadline);
-    armed_ = deadline;
+    SetArmedLocked(deadline);
   }
   return id;
 }
@@ -46,14 +46,30 @@ void TimerSet::TakeDue(std::vector<TimerCallback>* out) {
 void TimerSet::RearmLocked() {
   if (timers_.empty()) {
     if (armed_) fd_.Disarm();
-    armed_.reset();
+    SetArmedLocked(std::nullopt);
     return;
   }
   const Clock::time_point next = timers_.begin()->first.deadline;
   if (armed_ != next) {
     fd_.ArmAt(next);
-    armed_ = next;
+    SetArmedLocked(next);
   }
+}
+
+void TimerSet::SetArmedLocked(std::optional<Clock::time_point> deadline) {
+  armed_ = deadline;
+  armed_ns_.store(deadline ? std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                 deadline->time_since_epoch())
+                                 .count()
+                           : INT64_MAX,
+                  std::memory_order_relaxed);
+}
+
+bool TimerSet::DueBy(Clock::time_point now) const {
+  return armed_ns_.load(std::memory_order_relaxed) <=
+         std::chrono::duration_cast<std::chrono::nanoseconds>(
+             now.time_since_epoch())
+             .count();
 }
 
 size_t TimerSet::Clear() {

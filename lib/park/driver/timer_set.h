@@ -12,6 +12,7 @@
 #ifndef PARK_DRIVER_TIMER_SET_H_
 #define PARK_DRIVER_TIMER_SET_H_
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -68,6 +69,10 @@ class TimerSet {
   // returns how many there were. Any thread.
   size_t Clear() ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Whether the earliest timer is due at `now`; lock-free (reads a mirror
+  // of the armed deadline), so a hint that may be stale.
+  bool DueBy(Clock::time_point now) const;
+
   size_t size() const ABSL_LOCKS_EXCLUDED(mu_);
   std::optional<Clock::time_point> next_deadline() const
       ABSL_LOCKS_EXCLUDED(mu_);
@@ -75,6 +80,8 @@ class TimerSet {
  private:
   // Arms the fd at the earliest pending deadline, or disarms if none.
   void RearmLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void SetArmedLocked(std::optional<Clock::time_point> deadline)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   mutable Mutex mu_;
   TimerFd fd_;
@@ -82,6 +89,9 @@ class TimerSet {
   uint64_t next_seq_ ABSL_GUARDED_BY(mu_) = 0;
   // The deadline the fd is armed at; nullopt when disarmed.
   std::optional<Clock::time_point> armed_ ABSL_GUARDED_BY(mu_);
+  // armed_ in nanoseconds since the clock's epoch (INT64_MAX: disarmed),
+  // written under mu_, read lock-free by DueBy. Relaxed: a hint.
+  std::atomic<int64_t> armed_ns_{INT64_MAX};
 };
 
 }  // namespace park

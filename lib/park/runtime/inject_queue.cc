@@ -1,52 +1,60 @@
 #include "park/runtime/inject_queue.h"
 
+#include <algorithm>
+
 namespace park {
 
 InjectQueue::~InjectQueue() {
-  MutexLock lock(&mu_);
-  while (head_ != nullptr) delete std::exchange(head_, head_->next_);
+  AdaptiveMutexLock lock(&mu_);
+  const size_t mask = ring_.size() - 1;
+  for (size_t i = 0; i < count_; ++i) delete ring_[(head_ + i) & mask];
 }
 
-void InjectQueue::AppendLocked(Task* task) {
-  task->next_ = nullptr;
-  if (tail_ == nullptr) {
-    head_ = task;
-  } else {
-    tail_->next_ = task;
-  }
-  tail_ = task;
+void InjectQueue::ReserveLocked(size_t extra) {
+  if (count_ + extra <= ring_.size()) return;
+  size_t capacity = ring_.empty() ? 256 : ring_.size();
+  while (capacity < count_ + extra) capacity *= 2;
+  std::vector<Task*> bigger(capacity);
+  const size_t mask = ring_.size() - 1;
+  for (size_t i = 0; i < count_; ++i) bigger[i] = ring_[(head_ + i) & mask];
+  ring_.swap(bigger);
+  head_ = 0;
 }
 
 std::unique_ptr<Task> InjectQueue::Push(std::unique_ptr<Task> task) {
-  MutexLock lock(&mu_);
+  AdaptiveMutexLock lock(&mu_);
   if (closed_) return task;
-  AppendLocked(task.release());
-  len_.store(len_.load(std::memory_order_relaxed) + 1);
+  ReserveLocked(1);
+  ring_[(head_ + count_) & (ring_.size() - 1)] = task.release();
+  ++count_;
+  len_.store(count_);
   return nullptr;
 }
 
 void InjectQueue::PushBatch(Task* const* tasks, size_t n) {
-  MutexLock lock(&mu_);
-  for (size_t i = 0; i < n; ++i) AppendLocked(tasks[i]);
-  len_.store(len_.load(std::memory_order_relaxed) + n);
+  AdaptiveMutexLock lock(&mu_);
+  ReserveLocked(n);
+  const size_t mask = ring_.size() - 1;
+  for (size_t i = 0; i < n; ++i) ring_[(head_ + count_ + i) & mask] = tasks[i];
+  count_ += n;
+  len_.store(count_);
 }
 
 size_t InjectQueue::PopBatch(Task** out, size_t max) {
   // Unlocked peek: an empty queue is the common case for idle searchers.
   if (len_.load() == 0) return 0;
-  MutexLock lock(&mu_);
-  size_t k = 0;
-  while (k < max && head_ != nullptr) {
-    out[k++] = head_;
-    head_ = head_->next_;
-  }
-  if (head_ == nullptr) tail_ = nullptr;
-  len_.store(len_.load(std::memory_order_relaxed) - k);
+  AdaptiveMutexLock lock(&mu_);
+  const size_t k = std::min(max, count_);
+  const size_t mask = ring_.size() - 1;
+  for (size_t i = 0; i < k; ++i) out[i] = ring_[(head_ + i) & mask];
+  head_ = (head_ + k) & mask;
+  count_ -= k;
+  len_.store(count_);
   return k;
 }
 
 void InjectQueue::Close() {
-  MutexLock lock(&mu_);
+  AdaptiveMutexLock lock(&mu_);
   closed_ = true;
 }
 

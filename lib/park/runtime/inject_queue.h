@@ -1,9 +1,10 @@
 // InjectQueue: the runtime's global FIFO, for tasks spawned from outside the
 // pool and for a worker's overflow.
 //
-// Abstract state: {tasks: FIFO sequence, closed: bool}. An intrusive list
-// (Task::next_) under a mutex, with the length mirrored in an atomic so
-// that "is it empty?" costs one load and no lock. Once closed, pushes are
+// Abstract state: {tasks: FIFO sequence, closed: bool}. A growable ring of
+// task pointers under a mutex (taking a batch is one copy, not a walk
+// through cold task objects), with the length mirrored in an atomic so that
+// "is it empty?" costs one load and no lock. Once closed, pushes are
 // refused (the task stays with the caller) and what is left can be taken.
 // Thread-safety: thread-safe.
 #ifndef PARK_RUNTIME_INJECT_QUEUE_H_
@@ -12,6 +13,7 @@
 #include <atomic>
 #include <cstddef>
 #include <memory>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "park/runtime/task.h"
@@ -45,16 +47,21 @@ class InjectQueue {
   bool empty() const { return size() == 0; }
 
  private:
-  void AppendLocked(Task* task) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Makes room for `extra` more tasks (doubling the ring).
+  void ReserveLocked(size_t extra) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  mutable Mutex mu_;
-  Task* head_ ABSL_GUARDED_BY(mu_) = nullptr;
-  Task* tail_ ABSL_GUARDED_BY(mu_) = nullptr;
+  mutable AdaptiveMutex mu_;
+  // ring_.size() is a power of two; the queue is ring_[head_ .. head_+count_)
+  // modulo the size.
+  std::vector<Task*> ring_ ABSL_GUARDED_BY(mu_);
+  size_t head_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t count_ ABSL_GUARDED_BY(mu_) = 0;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   // Written under mu_, read without it. seq_cst: producers bump it before
   // they check for idle workers, and the last searcher reads it after it
   // announces it parks (idle.h); one of the two sees the other.
-  std::atomic<size_t> len_{0};
+  // Own cache line: workers read it on every tick.
+  alignas(64) std::atomic<size_t> len_{0};
 };
 
 }  // namespace park

@@ -179,14 +179,16 @@ void Runtime::NotifyParked() {
   if (worker >= 0) workers_[worker]->unparker().Unpark();
 }
 
-void Runtime::NotifyIfWorkPending() {
+bool Runtime::WorkPending() const {
+  if (!inject_.empty()) return true;
   for (auto& w : workers_) {
-    if (!w->local().empty()) {
-      NotifyParked();
-      return;
-    }
+    if (!w->local().empty()) return true;
   }
-  if (!inject_.empty()) NotifyParked();
+  return false;
+}
+
+void Runtime::NotifyIfWorkPending() {
+  if (WorkPending()) NotifyParked();
 }
 
 uint64_t Runtime::LiveTasks() const {

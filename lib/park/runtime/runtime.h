@@ -14,8 +14,9 @@
 // Where a spawned task goes: from a worker of this runtime into that
 // worker's LIFO slot (it runs next, up to max_lifo_polls times in a row);
 // from any other thread into the inject queue (checked every
-// global_queue_interval ticks, and whenever the local queue is empty). Idle
-// workers steal half of a busy worker's queue.
+// global_queue_interval ticks, and whenever the local queue is empty; while
+// it holds work the LIFO slot loses its priority). Idle workers steal half
+// of a busy worker's queue.
 //
 // Thread-safety: every method may be called from any thread, except that
 // Drain() and Shutdown() must not be called from a worker of this runtime
@@ -50,7 +51,9 @@ struct RuntimeOptions {
   // Worker threads; 0 = one per CPU this process may run on. 1..1024.
   int workers = 0;
   WakePolicy wake_policy = WakePolicy::kCondvarFirst;
-  // Local ticks between looks at the inject queue while local work exists.
+  // Local ticks between looks at the inject queue while the local queue
+  // holds plenty of work (below 4 tasks a worker looks on every tick, so
+  // outside work never waits behind a long run of long tasks).
   int global_queue_interval = 61;
   // Consecutive runs from the LIFO slot before its task goes to the back of
   // the local queue (tokio#5712: uncapped, a spawn chain starves the rest).
@@ -143,6 +146,8 @@ class Runtime {
 
   // Wakes one sleeping worker if the idle rules say so.
   void NotifyParked();
+  // Whether any queue (inject or a worker's local queue) holds a task.
+  bool WorkPending() const;
   // The last searcher's rescan before it parks (idle.h).
   void NotifyIfWorkPending();
   // Tasks spawned and not yet finished (including timer tasks).
@@ -156,11 +161,14 @@ class Runtime {
   std::unique_ptr<Idle> idle_;
   std::vector<std::thread> threads_;
 
-  std::atomic<bool> draining_{false};
+  // Read by every worker loop and every spawn; written once or twice in a
+  // runtime's life. Own cache line, away from the counters below.
+  alignas(64) std::atomic<bool> draining_{false};
   std::atomic<bool> shut_down_{false};
   // Task accounting outside the workers (see LiveTasks): spawns from
-  // outside, timers added, timers cancelled.
-  std::atomic<uint64_t> remote_spawned_{0};
+  // outside, timers added, timers cancelled. Written by spawning threads;
+  // own cache line so that those writes do not evict the flags above.
+  alignas(64) std::atomic<uint64_t> remote_spawned_{0};
   std::atomic<uint64_t> timers_added_{0};
   std::atomic<uint64_t> timers_cancelled_{0};
   std::atomic<uint64_t> timers_pending_{0};

@@ -13,9 +13,13 @@
 #ifndef PARK_RUNTIME_TASK_H_
 #define PARK_RUNTIME_TASK_H_
 
+#include <cstddef>
 #include <memory>
+#include <new>
 #include <type_traits>
 #include <utility>
+
+#include "park/runtime/task_pool.h"
 
 namespace park {
 
@@ -26,11 +30,6 @@ class Task {
   virtual ~Task() = default;
   // Runs one step of the task. Called by the runtime only.
   virtual TaskStatus Run() noexcept = 0;
-
- private:
-  friend class InjectQueue;
-  // Intrusive link, used only while the task sits in the inject queue.
-  Task* next_ = nullptr;
 };
 
 namespace internal {
@@ -39,6 +38,22 @@ template <typename F>
 class FnTask final : public Task {
  public:
   explicit FnTask(F f) : f_(std::move(f)) {}
+
+  // Small tasks come from the per-thread task pool (task_pool.h).
+  static void* operator new(size_t size) {
+    if (size <= kTaskBlockSize && alignof(FnTask) <= 64) {
+      return AllocateTaskBlock();
+    }
+    return ::operator new(size);
+  }
+  static void operator delete(void* p, size_t size) noexcept {
+    if (size <= kTaskBlockSize && alignof(FnTask) <= 64) {
+      FreeTaskBlock(p);
+    } else {
+      ::operator delete(p);
+    }
+  }
+
   TaskStatus Run() noexcept override {
     if constexpr (std::is_same_v<std::invoke_result_t<F&>, TaskStatus>) {
       return f_();

@@ -1,6 +1,9 @@
 #include "park/runtime/worker.h"
 
+#include <pthread.h>
+
 #include <array>
+#include <string>
 
 #include "park/runtime/runtime.h"
 
@@ -11,7 +14,12 @@ thread_local Worker* current_worker = nullptr;
 
 // Tasks taken from the inject queue at once: enough to make the lock rare,
 // few enough to leave work for the other workers.
-constexpr size_t kMaxInjectBatch = 64;
+constexpr size_t kMaxInjectBatch = LocalQueue::kCapacity;
+
+// Below this many local tasks a worker looks at the inject queue on every
+// tick: outside work then waits behind at most this many local tasks, and
+// a batch is mostly run before the next is taken.
+constexpr uint32_t kInjectLowWater = 4;
 
 }  // namespace
 
@@ -27,6 +35,9 @@ Worker* Worker::Current() { return current_worker; }
 
 void Worker::Run() {
   current_worker = this;
+  // Named for top, perf and gdb: "park-worker-N" (15 characters at most).
+  const std::string name = "park-worker-" + std::to_string(index_);
+  pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
   for (;;) {
     if (Task* task = NextLocalTask()) {
       RunTask(task);
@@ -47,8 +58,33 @@ Task* Worker::NextLocalTask() {
   if (tick_ % static_cast<uint32_t>(runtime_.options_.event_interval) == 0) {
     PollDriver();
   }
+  // Work from outside waits in the inject queue: take a fair share to the
+  // back of the local queue on every tick that finds some (one load when
+  // there is none). It then runs behind what is queued locally, and the
+  // LIFO slot gives up its priority to it, so a chain of spawns cannot keep
+  // outside work waiting (tokio 1.24's spawn_many_remote_busy2 starvation).
+  // While the local queue runs low; otherwise every
+  // global_queue_interval ticks. (Pulling on every tick splits the inject
+  // queue into ever smaller batches, each a lock the spawning thread then
+  // waits for.)
+  if (!runtime_.inject_.empty() &&
+      (local_.size() < kInjectLowWater ||
+       tick_ - last_inject_tick_ >=
+           static_cast<uint32_t>(runtime_.options_.global_queue_interval)) &&
+      PullInjectToLocal()) {
+    if (lifo_ != nullptr) {
+      local_.PushBackOrOverflow(std::exchange(lifo_, nullptr),
+                                runtime_.inject_);
+    }
+    lifo_polls_ = 0;
+    return local_.Pop();
+  }
   if (lifo_ != nullptr) {
-    if (lifo_polls_ < runtime_.options_.max_lifo_polls) {
+    // The LIFO slot jumps the queue only while nothing else is queued
+    // locally: otherwise a chain of long tasks (each spawning the next)
+    // holds the queued work back by up to max_lifo_polls task lengths.
+    const int cap = local_.empty() ? runtime_.options_.max_lifo_polls : 0;
+    if (lifo_polls_ < cap) {
       ++lifo_polls_;
       return std::exchange(lifo_, nullptr);
     }
@@ -58,28 +94,44 @@ Task* Worker::NextLocalTask() {
     runtime_.NotifyParked();
   }
   lifo_polls_ = 0;
-  if (tick_ % static_cast<uint32_t>(runtime_.options_.global_queue_interval) ==
-      0) {
-    if (Task* task = PullInject()) return task;
-  }
   if (Task* task = local_.Pop()) return task;
   return PullInject();
 }
 
-Task* Worker::PullInject() {
+
+size_t Worker::TakeInjectBatch(Task** batch) {
   InjectQueue& inject = runtime_.inject_;
-  if (inject.empty()) return nullptr;
-  // A fair share of the queue, bounded by the room in our local queue.
-  const size_t share = inject.size() / runtime_.workers_.size() + 1;
+  if (inject.empty()) return 0;
+  // All of it, bounded by the room in our local queue: idle workers steal
+  // half from us, and a busy one runs it in FIFO order before its own
+  // re-queued tasks come round again (asio-like fairness for outside work).
+  const size_t share = inject.size();
   const size_t room = LocalQueue::kCapacity - local_.size();
   const size_t max = std::min({share, room, kMaxInjectBatch});
-  if (max == 0) return nullptr;
+  if (max == 0) return 0;
+  const size_t n = inject.PopBatch(batch, max);
+  if (n > 0) Bump(inject_pulls_);
+  last_inject_tick_ = tick_;
+  return n;
+}
+
+Task* Worker::PullInject() {
   std::array<Task*, kMaxInjectBatch> batch;
-  const size_t n = inject.PopBatch(batch.data(), max);
+  const size_t n = TakeInjectBatch(batch.data());
   if (n == 0) return nullptr;
-  Bump(inject_pulls_);
-  for (size_t i = 1; i < n; ++i) local_.PushBackOrOverflow(batch[i], inject);
+  for (size_t i = 1; i < n; ++i) {
+    local_.PushBackOrOverflow(batch[i], runtime_.inject_);
+  }
   return batch[0];
+}
+
+bool Worker::PullInjectToLocal() {
+  std::array<Task*, kMaxInjectBatch> batch;
+  const size_t n = TakeInjectBatch(batch.data());
+  for (size_t i = 0; i < n; ++i) {
+    local_.PushBackOrOverflow(batch[i], runtime_.inject_);
+  }
+  return n > 0;
 }
 
 Task* Worker::Search() {
@@ -109,8 +161,14 @@ void Worker::RunTask(Task* task) {
   if (searching_) {
     searching_ = false;
     searching_gauge_.store(false, std::memory_order_relaxed);
-    // The last searcher that found work wakes another: there may be more.
-    if (runtime_.idle_->TransitionWorkerFromSearching()) {
+    // The last searcher that found work wakes another if there is more
+    // work in sight (Tokio wakes one unconditionally: for a single task
+    // from outside that is a second, useless wakeup that competes with
+    // this one for a CPU). Pushes that saw us searching are covered: the
+    // RMW in TransitionWorkerFromSearching orders our look at the queues
+    // after their publication (idle.h).
+    if (runtime_.idle_->TransitionWorkerFromSearching() &&
+        (!local_.empty() || runtime_.WorkPending())) {
       runtime_.NotifyParked();
     }
   }
@@ -147,7 +205,10 @@ void Worker::Schedule(Task* task, Origin origin) {
 
 void Worker::PollDriver() {
   // A non-blocking turn if the driver is free: timers and I/O stay served
-  // while every worker is busy. Tasks it produces land in our queue.
+  // while every worker is busy. Tasks it produces land in our queue. With
+  // no fd registered and no timer due the turn could find nothing, and it
+  // costs a syscall: skip it.
+  if (!runtime_.shared_->driver().MayHaveEvents()) return;
   in_park_ = true;
   parker_->ParkFor(Parker::Clock::duration::zero());
   in_park_ = false;

@@ -65,7 +65,13 @@ class Worker {
  private:
   Task* NextLocalTask();
   Task* Search();
+  // Takes a batch from the inject queue: returns its first task, having
+  // queued the rest locally; null if the inject queue was empty.
   Task* PullInject();
+  // As PullInject, but queues the whole batch locally; false if none.
+  bool PullInjectToLocal();
+  // Pops a fair share of the inject queue into batch[0..n); returns n.
+  size_t TakeInjectBatch(Task** batch);
   void RunTask(Task* task);
   // Parks until there may be work; false when the runtime shuts down.
   bool ParkUntilWork();
@@ -85,6 +91,7 @@ class Worker {
   Task* lifo_ = nullptr;
   int lifo_polls_ = 0;
   uint32_t tick_ = 0;
+  uint32_t last_inject_tick_ = 0;  // tick of the last inject pull
   bool searching_ = false;
   // True while this worker is inside a park: tasks that driver callbacks
   // schedule then batch their wakeup (deferred_notify_) until it returns.

@@ -9,6 +9,8 @@
 #ifndef PARK_SYS_MUTEX_H_
 #define PARK_SYS_MUTEX_H_
 
+#include <pthread.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -29,6 +31,45 @@ class ABSL_LOCKABLE Mutex {
   friend class CondVar;
   std::mutex mu_;
 };
+
+// A pthread mutex of glibc's adaptive kind: a contended Lock() spins
+// briefly before it sleeps. For locks held for a few instructions by
+// threads that must not be put to sleep by them (the inject queue: the
+// spawning thread and the workers pulling batches).
+class ABSL_LOCKABLE AdaptiveMutex {
+ public:
+  AdaptiveMutex() {
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+    pthread_mutex_init(&mu_, &attr);
+    pthread_mutexattr_destroy(&attr);
+  }
+  ~AdaptiveMutex() { pthread_mutex_destroy(&mu_); }
+  AdaptiveMutex(const AdaptiveMutex&) = delete;
+  AdaptiveMutex& operator=(const AdaptiveMutex&) = delete;
+  void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() { pthread_mutex_lock(&mu_); }
+  void Unlock() ABSL_UNLOCK_FUNCTION() { pthread_mutex_unlock(&mu_); }
+
+ private:
+  pthread_mutex_t mu_;
+};
+
+// Scoped lock, as absl::MutexLock, for either kind.
+template <typename M>
+class ABSL_SCOPED_LOCKABLE BasicMutexLock {
+ public:
+  explicit BasicMutexLock(M* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu) : mu_(mu) {
+    mu_->Lock();
+  }
+  ~BasicMutexLock() ABSL_UNLOCK_FUNCTION() { mu_->Unlock(); }
+  BasicMutexLock(const BasicMutexLock&) = delete;
+  BasicMutexLock& operator=(const BasicMutexLock&) = delete;
+
+ private:
+  M* const mu_;
+};
+using AdaptiveMutexLock = BasicMutexLock<AdaptiveMutex>;
 
 // Scoped lock, as absl::MutexLock.
 class ABSL_SCOPED_LOCKABLE MutexLock {

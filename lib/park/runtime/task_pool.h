@@ -1,0 +1,33 @@
+// Task memory: fixed-size blocks for small task objects, cached per thread.
+//
+// Why: a task is allocated on one worker and often freed on another (it was
+// stolen, or spawned from outside). glibc's per-thread cache holds only a
+// few chunks per size, so that pattern falls through to the locked arena on
+// almost every spawn (a third of spawn_many_local's time when measured). A
+// thread frees blocks into its own cache; a cache that grows past a bound
+// hands a batch to a global pool, and an empty cache takes a batch from it,
+// so blocks flow from the threads that free to the threads that allocate
+// with one lock per kBatch blocks.
+//
+// Memory is kept for reuse and never returned to the system: the pool is
+// as large as the most tasks alive at once. Under AddressSanitizer the pool
+// is bypassed (plain new/delete), so use-after-free of a task is caught.
+// Thread-safety: thread-safe.
+#ifndef PARK_RUNTIME_TASK_POOL_H_
+#define PARK_RUNTIME_TASK_POOL_H_
+
+#include <cstddef>
+
+namespace park::internal {
+
+// Size of a block; larger tasks use ::operator new.
+inline constexpr size_t kTaskBlockSize = 64;
+
+// A block of kTaskBlockSize bytes, aligned for any task object.
+void* AllocateTaskBlock();
+// Returns a block from AllocateTaskBlock, from any thread.
+void FreeTaskBlock(void* block) noexcept;
+
+}  // namespace park::internal
+
+#endif  // PARK_RUNTIME_TASK_POOL_H_
