@@ -60,14 +60,16 @@ void Driver::Dispatch(int n, DriverTurn* turn) {
     if (token == IoRegistry::kTimerToken) timer_ready = true;
   }
   if (turn->woken) {
-    // Clear the flag *before* draining the counter (both seq_cst against
-    // Unpark's exchange). An Unpark that lands between the two writes the
-    // eventfd (it saw false) and the drain may swallow that write: harmless,
-    // because this turn is still returning, which is what it asked for. The
-    // other order would lose it: an Unpark that sees the stale true skips
-    // the write, then the flag is cleared and the next turn sleeps.
-    wake_pending_.store(false);
+    // Drain the counter *before* clearing the flag (Go's netpollBreak
+    // order). The flag must never be true while the counter is empty, or
+    // every later Unpark is coalesced into a write that never happened and
+    // the next turn sleeps through them (found by the spin model,
+    // tests/model: clear-then-drain lets an Unpark between the two write,
+    // and the drain swallow that write). An Unpark between the drain and the
+    // clear sees the old true and skips its write: harmless, this turn is
+    // returning, and its holder re-reads the parker state it came for.
     waker_.Drain();
+    wake_pending_.store(false);
   }
   if (timer_ready) timers_.TakeDue(&due_);
   if (n > 0) registry_.Resolve(std::span(events_.data(), n), &ready_);
@@ -83,8 +85,9 @@ void Driver::Dispatch(int n, DriverTurn* turn) {
 }
 
 void Driver::Unpark() {
-  // seq_cst exchange: pairs with the store(false) in Dispatch. Only the
-  // caller that flips false -> true pays for the syscall.
+  // seq_cst exchange: pairs with the store(false) in Dispatch, which comes
+  // after the drain. Only the caller that flips false -> true pays for the
+  // syscall.
   if (wake_pending_.exchange(true)) {
     Bump(waker_coalesced_);
     return;

@@ -116,7 +116,8 @@ class Driver {
   std::atomic<uint32_t> registrations_{0};
 
   // True from the Unpark() that writes the eventfd until the turn that
-  // consumes it. See Unpark() and Dispatch() for the ordering argument.
+  // consumes it; never true while the eventfd counter is zero and no write
+  // is on its way. See Unpark() and Dispatch() for the ordering argument.
   alignas(64) std::atomic<bool> wake_pending_{false};
   // Guards against two concurrent turns (a caller bug, aborts).
   std::atomic<bool> in_turn_{false};

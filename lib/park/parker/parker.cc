@@ -89,27 +89,26 @@ ParkResult Parker::ParkImpl(std::optional<Clock::time_point> deadline) {
   if (shared_->is_shut_down()) return ParkResult::kShutdown;
   if (ConsumeNotification()) return ParkResult::kNotified;
   if (shared_->TryLockDriver()) {
-    ParkResult result = ParkOnDriver(deadline);
-    shared_->UnlockDriver();
-    return result;
+    uint32_t seen = kEmpty;
+    if (!core_->state.compare_exchange_strong(seen, kParkedDriver)) {
+      // Since ConsumeNotification only an unparker can have written, and
+      // unparkers write only kNotified.
+      if (seen != kNotified) FatalState("Parker::ParkImpl: state", seen);
+      core_->state.exchange(kEmpty);
+      shared_->ReleaseDriver();
+      return ParkResult::kNotified;
+    }
+    internal::ParkerCore::Bump(core_->parks_driver);
+    return TurnDriver(deadline);
   }
   // A poll (deadline already past) has nothing to wait for on the condvar.
   if (Passed(deadline)) return ParkResult::kTimedOut;
   return ParkOnCondvar(deadline);
 }
 
-ParkResult Parker::ParkOnDriver(std::optional<Clock::time_point> deadline) {
+// Holds the driver, state kParkedDriver; returns with both given up.
+ParkResult Parker::TurnDriver(std::optional<Clock::time_point> deadline) {
   internal::ParkerCore& core = *core_;
-  uint32_t seen = kEmpty;
-  if (!core.state.compare_exchange_strong(seen, kParkedDriver)) {
-    // Since ConsumeNotification only an unparker can have written, and
-    // unparkers write only kNotified.
-    if (seen != kNotified) FatalState("Parker::ParkOnDriver: state", seen);
-    core.state.exchange(kEmpty);
-    return ParkResult::kNotified;
-  }
-  internal::ParkerCore::Bump(core.parks_driver);
-
   ParkResult result = ParkResult::kTimedOut;
   for (;;) {
     // kParkedDriver is published before this load of shut_down_, so either
@@ -131,29 +130,62 @@ ParkResult Parker::ParkOnDriver(std::optional<Clock::time_point> deadline) {
     internal::ParkerCore::Bump(core.spurious_wakeups);
   }
   const uint32_t old = core.state.exchange(kEmpty);
+  // Leaving the driver: if others sleep on condvars, one of them takes it
+  // over, so that I/O and timers stay served while we run (DESIGN.md,
+  // "The driver must never be starved").
+  shared_->ReleaseDriver();
   if (old == kNotified) return ParkResult::kNotified;
-  if (old != kParkedDriver) FatalState("Parker::ParkOnDriver: state", old);
+  if (old != kParkedDriver) FatalState("Parker::TurnDriver: state", old);
   return result;
 }
 
 ParkResult Parker::ParkOnCondvar(std::optional<Clock::time_point> deadline) {
   internal::ParkerCore& core = *core_;
-  MutexLock lock(&core.mu);
+  core.mu.Lock();
   uint32_t seen = kEmpty;
   if (!core.state.compare_exchange_strong(seen, kParkedCondvar)) {
     if (seen != kNotified) FatalState("Parker::ParkOnCondvar: state", seen);
     core.state.exchange(kEmpty);
+    core.mu.Unlock();
     return ParkResult::kNotified;
   }
   internal::ParkerCore::Bump(core.parks_condvar);
-  // Shutdown stores shut_down_ before it unparks us; this load comes after
-  // kParkedCondvar was published, so one of the two sees the other. We hold
-  // mu until the wait, so Shutdown's notify cannot slip in before it.
-  if (shared_->is_shut_down()) {
-    return core.state.exchange(kEmpty) == kNotified ? ParkResult::kNotified
-                                                    : ParkResult::kShutdown;
-  }
+  // Counted as a condvar sleeper before we look at the driver lock below:
+  // a holder stores "unlocked" and then reads this count, we write the
+  // count and then read the lock (both seq_cst), so either it hands the
+  // driver to a condvar sleeper or we see the driver free and take it.
+  shared_->condvar_sleepers_.fetch_add(1);
+  ParkResult result;
   for (;;) {
+    // Shutdown stores shut_down_ before it unparks us; this load comes after
+    // kParkedCondvar was published, so one of the two sees the other. We
+    // hold mu until the wait, so Shutdown's notify cannot slip in before it.
+    if (shared_->is_shut_down()) {
+      result = core.state.exchange(kEmpty) == kNotified ? ParkResult::kNotified
+                                                        : ParkResult::kShutdown;
+      break;
+    }
+    // Nobody holds the driver (its holder left, and handed it to a condvar
+    // sleeper, maybe us): take it over instead of sleeping here.
+    if (shared_->TryLockDriver()) {
+      uint32_t expected = kParkedCondvar;
+      if (core.state.compare_exchange_strong(expected, kParkedDriver)) {
+        shared_->condvar_sleepers_.fetch_sub(1);
+        shared_->CountHandoff();
+        core.mu.Unlock();
+        return TurnDriver(deadline);
+      }
+      // An unpark came first: it is ours, and the driver goes back. Our
+      // mutex first: ReleaseDriver may lock another parker's.
+      if (expected != kNotified) {
+        FatalState("Parker::ParkOnCondvar: state", expected);
+      }
+      core.state.exchange(kEmpty);
+      shared_->condvar_sleepers_.fetch_sub(1);
+      core.mu.Unlock();
+      shared_->ReleaseDriver();
+      return ParkResult::kNotified;
+    }
     bool timed_out = false;
     if (deadline) {
       timed_out = core.cv.WaitUntil(&core.mu, *deadline);
@@ -162,18 +194,24 @@ ParkResult Parker::ParkOnCondvar(std::optional<Clock::time_point> deadline) {
     }
     uint32_t expected = kNotified;
     if (core.state.compare_exchange_strong(expected, kEmpty)) {
-      return ParkResult::kNotified;
+      result = ParkResult::kNotified;
+      break;
     }
     if (timed_out || Passed(deadline)) {
       const uint32_t old = core.state.exchange(kEmpty);
-      if (old == kNotified) return ParkResult::kNotified;
-      if (old != kParkedCondvar) {
+      if (old != kNotified && old != kParkedCondvar) {
         FatalState("Parker::ParkOnCondvar: state", old);
       }
-      return ParkResult::kTimedOut;
+      result = old == kNotified ? ParkResult::kNotified : ParkResult::kTimedOut;
+      break;
     }
+    // Spurious, or a driver hand-off that another sleeper won: loop (the
+    // loop head tries the driver again).
     internal::ParkerCore::Bump(core.spurious_wakeups);
   }
+  shared_->condvar_sleepers_.fetch_sub(1);
+  core.mu.Unlock();
+  return result;
 }
 
 ParkerCounters Parker::counters() const {

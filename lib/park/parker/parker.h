@@ -32,6 +32,16 @@
 //   kParkedDriver   | (owner is inside Park)        | -> kNotified; ring the
 //                   |                               |   driver's eventfd
 //
+//   kParkedCondvar -> kParkedDriver (owner, under its mutex): the driver is
+//   free while it sleeps on the condvar (its holder left and handed the
+//   driver over, see below, or left before this thread counted itself as a
+//   condvar sleeper): it takes the driver over instead of sleeping on.
+//
+//   Driver hand-off: a holder that leaves the driver while other Parkers
+//   sleep on condvars signals one of them (no kNotified: its park goes on,
+//   in the driver), so that while any thread is parked, one is parked in
+//   the driver and I/O and timers are served.
+//
 //   On waking, the owner leaves kParkedCondvar / kParkedDriver for kEmpty:
 //   from the condvar only once it finds kNotified (else the wakeup was
 //   spurious and it waits again) or its deadline passed; from the driver once
@@ -53,8 +63,9 @@
 //   - Two threads parking on one Parker at once: a state the table does not
 //     allow is seen, and the process aborts printing it.
 //
-// Thread-safety: Park*, counters() and the destructor are owner-only;
-// Unparker is safe from any thread, copyable, and may outlive the Parker.
+// Thread-safety: Park* and the destructor are owner-only; counters() and
+// state() any thread; Unparker is safe from any thread, copyable, and may
+// outlive the Parker.
 #ifndef PARK_PARKER_PARKER_H_
 #define PARK_PARKER_PARKER_H_
 
@@ -134,7 +145,7 @@ class Parker {
 
  private:
   ParkResult ParkImpl(std::optional<Clock::time_point> deadline);
-  ParkResult ParkOnDriver(std::optional<Clock::time_point> deadline);
+  ParkResult TurnDriver(std::optional<Clock::time_point> deadline);
   ParkResult ParkOnCondvar(std::optional<Clock::time_point> deadline);
   bool ConsumeNotification();
 

@@ -27,6 +27,23 @@ void SharedDriver::Shutdown() {
   driver_->Unpark();
 }
 
+void SharedDriver::ReleaseDriver() {
+  driver_locked_.store(false);
+  if (condvar_sleepers_.load() == 0) return;
+  MutexLock lock(&parkers_mu_);
+  for (internal::ParkerCore* core : parkers_) {
+    if (core->state.load() != static_cast<uint32_t>(ParkState::kParkedCondvar)) {
+      continue;
+    }
+    // As in Unpark: taking its mutex means it is waiting (or about to look
+    // at the driver lock itself); then the signal cannot be lost.
+    core->mu.Lock();
+    core->mu.Unlock();
+    core->cv.Signal();
+    return;
+  }
+}
+
 void SharedDriver::Attach(internal::ParkerCore* core) {
   MutexLock lock(&parkers_mu_);
   parkers_.push_back(core);

@@ -58,14 +58,27 @@ class SharedDriver {
   }
   void UnlockDriver() { driver_locked_.store(false, std::memory_order_release); }
 
+  // Gives the driver up, and if Parkers sleep on their condvars signals one
+  // of them to take it over (parker.h, "Driver hand-off"). The store is
+  // seq_cst, ordered before the read of the sleeper count (pairs with
+  // Parker::ParkOnCondvar). Must not be called holding a parker's mutex.
+  void ReleaseDriver() ABSL_LOCKS_EXCLUDED(parkers_mu_);
+
+  // Hand-offs taken: condvar sleepers that moved into the driver.
+  uint64_t handoffs() const { return handoffs_.load(std::memory_order_relaxed); }
+
  private:
   friend class Parker;
+  void CountHandoff() { handoffs_.fetch_add(1, std::memory_order_relaxed); }
   void Attach(internal::ParkerCore* core) ABSL_LOCKS_EXCLUDED(parkers_mu_);
   void Detach(internal::ParkerCore* core) ABSL_LOCKS_EXCLUDED(parkers_mu_);
 
   std::unique_ptr<Driver> driver_;
   alignas(64) std::atomic<bool> driver_locked_{false};
   alignas(64) std::atomic<bool> shut_down_{false};
+  // Parkers between publishing kParkedCondvar and leaving their wait.
+  alignas(64) std::atomic<int> condvar_sleepers_{0};
+  std::atomic<uint64_t> handoffs_{0};
   Mutex parkers_mu_;
   // Not owned: a Parker attaches its core on construction and detaches it on
   // destruction, so every pointer here is alive.

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <thread>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "testing/await.h"
@@ -204,6 +205,78 @@ TEST(ParkerDriverTest, OnlyOneThreadHoldsTheDriver) {
   const ParkerCounters ca = a.counters(), cb = b.counters();
   EXPECT_EQ(ca.parks_driver + cb.parks_driver, 1u);
   EXPECT_EQ(ca.parks_condvar + cb.parks_condvar, 1u);
+}
+
+// The driver is never left empty while someone sleeps: when its holder
+// leaves (here: a timer fired) and does not come back, the condvar sleeper
+// takes it over, and the next timer is served by that thread without any
+// unpark.
+TEST(ParkerDriverTest, LeavingHolderHandsTheDriverToACondvarSleeper) {
+  auto shared = MakeShared();
+  Parker a(shared), b(shared);
+  std::atomic<int> a_result{-1}, b_result{-1};
+  std::thread ta([&] { a_result = static_cast<int>(a.ParkFor(seconds(30))); });
+  std::thread tb([&] { b_result = static_cast<int>(b.ParkFor(seconds(30))); });
+  ASSERT_TRUE(testing::Await([&] {
+    return (a.state() == ParkState::kParkedDriver &&
+            b.state() == ParkState::kParkedCondvar) ||
+           (b.state() == ParkState::kParkedDriver &&
+            a.state() == ParkState::kParkedCondvar);
+  }));
+  const bool a_held = a.state() == ParkState::kParkedDriver;
+  Parker& holder = a_held ? a : b;
+  Parker& sleeper = a_held ? b : a;
+  std::atomic<int>& holder_result = a_held ? a_result : b_result;
+  std::atomic<int>& sleeper_result = a_held ? b_result : a_result;
+  // The holder wakes for a timer and leaves for good (its thread ends).
+  shared->driver().AddTimer(Clock::now() + milliseconds(1), [] {});
+  ASSERT_TRUE(testing::Await([&] { return holder_result.load() >= 0; }));
+  EXPECT_EQ(holder_result.load(), static_cast<int>(ParkResult::kDriverEvent));
+  (void)holder;
+  // The sleeper must now be in the driver, with nobody having unparked it.
+  ASSERT_TRUE(testing::Await(
+      [&] { return sleeper.state() == ParkState::kParkedDriver; }));
+  EXPECT_EQ(shared->handoffs(), 1u);
+  bool fired = false;
+  shared->driver().AddTimer(Clock::now() + milliseconds(1),
+                            [&] { fired = true; });
+  ta.join();
+  tb.join();
+  EXPECT_EQ(sleeper_result.load(), static_cast<int>(ParkResult::kDriverEvent));
+  EXPECT_TRUE(fired);
+  EXPECT_EQ(a.counters().unparks_condvar + b.counters().unparks_condvar +
+                a.counters().unparks_driver + b.counters().unparks_driver,
+            0u);
+}
+
+// A sleeper that registers while the holder is leaving must not miss the
+// free driver (the two orders of ReleaseDriver and ParkOnCondvar).
+TEST(ParkerDriverTest, DriverIsAlwaysRetakenUnderChurn) {
+  auto shared = MakeShared();
+  constexpr int kThreads = 3;
+  constexpr int kRounds = 300;
+  std::vector<std::unique_ptr<Parker>> parkers;
+  for (int i = 0; i < kThreads; ++i) {
+    parkers.push_back(std::make_unique<Parker>(shared));
+  }
+  std::atomic<int> fired{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      while (parkers[i]->Park() != ParkResult::kShutdown) {
+      }
+    });
+  }
+  // Every timer must fire with no unpark at all: only a thread parked in
+  // the driver can run it, so each one proves the driver was held.
+  for (int r = 0; r < kRounds; ++r) {
+    const int want = r + 1;
+    shared->driver().AddTimer(Clock::now(), [&] { fired.fetch_add(1); });
+    ASSERT_TRUE(testing::Await([&] { return fired.load() >= want; }))
+        << "timer " << r << " never fired: nobody held the driver";
+  }
+  shared->Shutdown();
+  for (auto& t : threads) t.join();
 }
 
 }  // namespace

@@ -1,0 +1,380 @@
+// The Runtime contract (runtime.h), with real threads; CI also runs it
+// under ThreadSanitizer and AddressSanitizer.
+#include "park/runtime/runtime.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/notification.h"
+#include "gtest/gtest.h"
+#include "testing/await.h"
+
+namespace park {
+namespace {
+
+using Clock = Runtime::Clock;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+// Lateness allowed for a timer on a shared 2-vCPU VM, sanitizers included.
+// What it guards against is a timer left waiting for a busy worker, which
+// would be late by the whole blocking task (1 s below).
+constexpr auto kLateTolerance = milliseconds(150);
+
+std::unique_ptr<Runtime> Make(int workers,
+                              WakePolicy policy = WakePolicy::kCondvarFirst) {
+  RuntimeOptions options;
+  options.workers = workers;
+  options.wake_policy = policy;
+  absl::StatusOr<std::unique_ptr<Runtime>> rt = Runtime::Create(options);
+  if (!rt.ok()) {
+    ADD_FAILURE() << rt.status();
+    std::abort();
+  }
+  return *std::move(rt);
+}
+
+TEST(RuntimeTest, InvalidOptionsNameTheFieldAndTheRange) {
+  RuntimeOptions options;
+  options.workers = 5000;
+  absl::StatusOr<std::unique_ptr<Runtime>> rt = Runtime::Create(options);
+  ASSERT_FALSE(rt.ok());
+  EXPECT_EQ(rt.status().message(),
+            "RuntimeOptions.workers must be from 0 to 1024, got 5000");
+  options.workers = 1;
+  options.global_queue_interval = 0;
+  EXPECT_FALSE(Runtime::Create(options).ok());
+}
+
+// Every task runs exactly once: producers outside the pool and tasks
+// inside it spawn concurrently; nothing is lost or run twice.
+TEST(RuntimeTest, EveryTaskRunsExactlyOnce) {
+  constexpr int kProducers = 3;
+  constexpr int kPerProducer = 3000;
+  constexpr int kTotal = kProducers * kPerProducer * 2;  // each spawns a child
+  auto rt = Make(2);
+  std::vector<std::atomic<int>> runs(kTotal);
+  std::vector<std::thread> producers;
+  for (int p = 0; p < kProducers; ++p) {
+    producers.emplace_back([&, p] {
+      for (int i = 0; i < kPerProducer; ++i) {
+        const int id = 2 * (p * kPerProducer + i);
+        ASSERT_TRUE(rt->Spawn([&, id] {
+                        runs[id].fetch_add(1);
+                        // A child spawned from inside the pool.
+                        ASSERT_TRUE(rt->Spawn([&, id] {
+                                        runs[id + 1].fetch_add(1);
+                                      }).ok());
+                      }).ok());
+      }
+    });
+  }
+  for (auto& t : producers) t.join();
+  DrainReport report = rt->Drain(Clock::now() + seconds(60));
+  EXPECT_TRUE(report.completed);
+  EXPECT_EQ(report.shutdown.tasks_abandoned, 0u);
+  for (int i = 0; i < kTotal; ++i) ASSERT_EQ(runs[i].load(), 1) << "task " << i;
+  EXPECT_EQ(rt->counters().total.tasks_run, static_cast<uint64_t>(kTotal));
+}
+
+// No worker stays parked while work is queued: N tasks that can only finish
+// together (each waits for all N to have started) need every worker awake.
+TEST(RuntimeTest, AllWorkersWakeForQueuedWork) {
+  for (int workers : {2, 4}) {
+    auto rt = Make(workers);
+    for (int round = 0; round < 100; ++round) {
+      std::atomic<int> started{0};
+      std::atomic<bool> stuck{false};
+      std::atomic<int> finished{0};
+      for (int i = 0; i < workers; ++i) {
+        ASSERT_TRUE(rt->Spawn([&] {
+                        started.fetch_add(1);
+                        if (!testing::Await([&] {
+                              return started.load() == workers;
+                            })) {
+                          stuck = true;
+                        }
+                        finished.fetch_add(1);
+                      }).ok());
+      }
+      ASSERT_TRUE(testing::Await([&] { return finished.load() == workers; }));
+      ASSERT_FALSE(stuck) << "round " << round << ": only " << started.load()
+                          << " of " << workers << " workers woke";
+    }
+  }
+}
+
+TEST(RuntimeTest, TasksSpawnedInsideRunAndYieldingTasksRunAgain) {
+  auto rt = Make(2);
+  std::atomic<int> steps{0};
+  absl::Notification done;
+  ASSERT_TRUE(rt->Spawn([&] {
+                  // A task that yields 100 times, spawned from a task.
+                  ASSERT_TRUE(rt->Spawn([&, left = 100]() mutable {
+                                  steps.fetch_add(1);
+                                  if (--left > 0) return TaskStatus::kYield;
+                                  done.Notify();
+                                  return TaskStatus::kDone;
+                                }).ok());
+                }).ok());
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(20)));
+  EXPECT_EQ(steps.load(), 100);
+}
+
+TEST(RuntimeTest, TimersFireInDeadlineOrderAndNeverEarly) {
+  auto rt = Make(2);
+  const auto start = Clock::now();
+  const milliseconds offsets[] = {milliseconds(40), milliseconds(10),
+                                  milliseconds(25), milliseconds(1)};
+  std::mutex mu;
+  std::vector<std::pair<int, Clock::time_point>> fired;
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(rt->RunAt(start + offsets[i], [&, i] {
+                    std::lock_guard<std::mutex> l(mu);
+                    fired.emplace_back(i, Clock::now());
+                  }).ok());
+  }
+  ASSERT_TRUE(testing::Await([&] {
+    std::lock_guard<std::mutex> l(mu);
+    return fired.size() == 4;
+  }));
+  std::lock_guard<std::mutex> l(mu);
+  // Two workers may run two due timers' tasks in either order only if they
+  // are due together; these are 9+ ms apart, so the order is the deadlines'.
+  EXPECT_EQ(fired[0].first, 3);
+  EXPECT_EQ(fired[1].first, 1);
+  EXPECT_EQ(fired[2].first, 2);
+  EXPECT_EQ(fired[3].first, 0);
+  for (auto& [i, at] : fired) {
+    EXPECT_GE(at, start + offsets[i]) << "timer " << i << " fired early";
+    EXPECT_LT(at, start + offsets[i] + kLateTolerance) << "timer " << i;
+  }
+}
+
+TEST(RuntimeTest, CancelledTimersNeverFire) {
+  auto rt = Make(2);
+  std::atomic<int> fired{0};
+  std::vector<TimerHandle> handles;
+  for (int i = 0; i < 50; ++i) {
+    absl::StatusOr<TimerHandle> h =
+        rt->RunAfter(milliseconds(20 + i), [&] { fired.fetch_add(1); });
+    ASSERT_TRUE(h.ok());
+    handles.push_back(*h);
+  }
+  for (int i = 0; i < 50; i += 2) EXPECT_TRUE(rt->Cancel(handles[i]));
+  EXPECT_FALSE(rt->Cancel(handles[0]));  // twice: already gone
+  // A timer after all of them, so that when it fires every earlier one has.
+  absl::Notification last;
+  ASSERT_TRUE(rt->RunAfter(milliseconds(120), [&] { last.Notify(); }).ok());
+  ASSERT_TRUE(last.WaitForNotificationWithTimeout(absl::Seconds(20)));
+  ASSERT_TRUE(testing::Await([&] { return fired.load() == 25; }));
+  EXPECT_EQ(fired.load(), 25);
+}
+
+// The driver is never starved: a worker stuck in a long task does not
+// delay a timer while another worker is idle.
+TEST(RuntimeTest, TimerFiresOnTimeWhileAnotherWorkerIsStuck) {
+  auto rt = Make(2);
+  absl::Notification stuck_started, release;
+  ASSERT_TRUE(rt->Spawn([&] {
+                  stuck_started.Notify();
+                  release.WaitForNotificationWithTimeout(absl::Seconds(1));
+                }).ok());
+  stuck_started.WaitForNotification();
+  const auto deadline = Clock::now() + milliseconds(10);
+  std::atomic<int64_t> late_us{-1};
+  absl::Notification fired;
+  ASSERT_TRUE(rt->RunAt(deadline, [&] {
+                  late_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                Clock::now() - deadline)
+                                .count();
+                  fired.Notify();
+                }).ok());
+  ASSERT_TRUE(fired.WaitForNotificationWithTimeout(absl::Seconds(5)));
+  release.Notify();
+  EXPECT_GE(late_us.load(), 0);
+  EXPECT_LT(late_us.load(),
+            std::chrono::duration_cast<std::chrono::microseconds>(kLateTolerance)
+                .count());
+}
+
+// Tokio 1.24's hole: the driver holder wakes for a timer whose task blocks
+// for a second; the other workers sleep on condvars. The next timer must
+// still fire on time: an idle worker takes the driver over.
+TEST(RuntimeTest, TimerTaskThatBlocksDoesNotStarveTheNextTimer) {
+  auto rt = Make(3);
+  // Let every worker park (one in the driver, two on condvars).
+  ASSERT_TRUE(testing::Await(
+      [&] { return rt->counters().total.parked_now == 3; }));
+  absl::Notification release;
+  ASSERT_TRUE(rt->RunAfter(milliseconds(5), [&] {
+                  release.WaitForNotificationWithTimeout(absl::Seconds(1));
+                }).ok());
+  const auto deadline = Clock::now() + milliseconds(30);
+  std::atomic<int64_t> late_us{-1};
+  absl::Notification fired;
+  ASSERT_TRUE(rt->RunAt(deadline, [&] {
+                  late_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                Clock::now() - deadline)
+                                .count();
+                  fired.Notify();
+                }).ok());
+  ASSERT_TRUE(fired.WaitForNotificationWithTimeout(absl::Seconds(5)));
+  release.Notify();
+  EXPECT_GE(late_us.load(), 0);
+  EXPECT_LT(late_us.load(),
+            std::chrono::duration_cast<std::chrono::microseconds>(kLateTolerance)
+                .count());
+}
+
+TEST(RuntimeTest, DrainCompletesInFlightWorkAndThenRefusesNewWork) {
+  auto rt = Make(2);
+  std::atomic<int> done{0};
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(rt->Spawn([&] {
+                    std::this_thread::sleep_for(milliseconds(5));  // "work"
+                    done.fetch_add(1);
+                  }).ok());
+  }
+  ASSERT_TRUE(rt->RunAfter(milliseconds(30), [&] { done.fetch_add(1); }).ok());
+  DrainReport report = rt->Drain(Clock::now() + seconds(30));
+  EXPECT_TRUE(report.completed);
+  EXPECT_EQ(done.load(), 21);
+  EXPECT_EQ(report.shutdown.tasks_abandoned, 0u);
+  EXPECT_EQ(report.shutdown.timers_abandoned, 0u);
+  absl::Status s = rt->Spawn([] {});
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(rt->RunAfter(milliseconds(1), [] {}).ok());
+  EXPECT_EQ(rt->Shutdown().tasks_abandoned, 0u);  // idempotent
+}
+
+TEST(RuntimeTest, DrainPastItsDeadlineReportsWhatIsLeft) {
+  auto rt = Make(1);
+  absl::Notification running, release;
+  ASSERT_TRUE(rt->Spawn([&] {
+                  running.Notify();
+                  release.WaitForNotification();
+                }).ok());
+  running.WaitForNotification();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(rt->Spawn([] {}).ok());
+  ASSERT_TRUE(rt->RunAfter(seconds(60), [] {}).ok());
+  std::thread releaser([&] {
+    // The drain gives up at its deadline and shuts down, which waits for
+    // the running task: let it finish once the drain has given up.
+    std::this_thread::sleep_for(milliseconds(100));
+    release.Notify();
+  });
+  DrainReport report = rt->Drain(Clock::now() + milliseconds(50));
+  releaser.join();
+  EXPECT_FALSE(report.completed);
+  EXPECT_EQ(report.shutdown.tasks_abandoned, 5u);
+  EXPECT_EQ(report.shutdown.timers_abandoned, 1u);
+}
+
+// Shutdown with work queued: every task is either run or counted as
+// abandoned and destroyed; none is lost silently.
+TEST(RuntimeTest, ShutdownCountsAndDestroysWhatIsQueued) {
+  static std::atomic<int> alive{0};
+  struct Tracked {
+    std::atomic<int>* ran;
+    Tracked(std::atomic<int>* r) : ran(r) { alive.fetch_add(1); }
+    Tracked(const Tracked& o) : ran(o.ran) { alive.fetch_add(1); }
+    Tracked(Tracked&& o) : ran(o.ran) { alive.fetch_add(1); }
+    ~Tracked() { alive.fetch_sub(1); }
+    void operator()() const { ran->fetch_add(1); }
+  };
+  std::atomic<int> ran{0};
+  ShutdownReport report;
+  {
+    auto rt = Make(1);
+    absl::Notification running, release;
+    ASSERT_TRUE(rt->Spawn([&] {
+                    running.Notify();
+                    release.WaitForNotification();
+                  }).ok());
+    running.WaitForNotification();
+    for (int i = 0; i < 100; ++i) ASSERT_TRUE(rt->Spawn(Tracked{&ran}).ok());
+    release.Notify();
+    report = rt->Shutdown();
+  }
+  EXPECT_EQ(static_cast<uint64_t>(ran.load()) + report.tasks_abandoned, 100u);
+  EXPECT_EQ(alive.load(), 0);
+}
+
+TEST(RuntimeTest, IdlePoolDoesNotWakeUp) {
+  auto rt = Make(2);
+  ASSERT_TRUE(testing::Await(
+      [&] { return rt->counters().total.parked_now == 2; }));
+  const RuntimeCounters before = rt->counters();
+  // An observation window, not a wait for another thread: nothing should
+  // happen in it.
+  std::this_thread::sleep_for(milliseconds(300));
+  const RuntimeCounters after = rt->counters();
+  EXPECT_EQ(after.total.parks_driver, before.total.parks_driver);
+  EXPECT_EQ(after.total.parks_condvar, before.total.parks_condvar);
+  EXPECT_EQ(after.total.spurious_wakeups, before.total.spurious_wakeups);
+  EXPECT_EQ(after.driver.turns, before.driver.turns);
+}
+
+TEST(RuntimeTest, IoReadinessRunsTheCallbackAsATask) {
+  auto rt = Make(2);
+  int fds[2];
+  ASSERT_EQ(::pipe2(fds, O_CLOEXEC | O_NONBLOCK), 0);
+  std::atomic<bool> on_worker{false};
+  absl::Notification ready;
+  absl::StatusOr<IoToken> token =
+      rt->RegisterIo(fds[0], EPOLLIN | EPOLLET, [&](uint32_t events) {
+        on_worker = rt->OnWorkerThread();
+        if (events & EPOLLIN) ready.Notify();
+      });
+  ASSERT_TRUE(token.ok()) << token.status();
+  ASSERT_EQ(::write(fds[1], "x", 1), 1);
+  ASSERT_TRUE(ready.WaitForNotificationWithTimeout(absl::Seconds(20)));
+  EXPECT_TRUE(on_worker);
+  EXPECT_TRUE(rt->DeregisterIo(*token).ok());
+  rt->Shutdown();
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
+TEST(RuntimeTest, CountersAddUp) {
+  auto rt = Make(2);
+  absl::Notification done;
+  std::atomic<int> n{0};
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(rt->Spawn([&] {
+                    if (n.fetch_add(1) == 99) done.Notify();
+                  }).ok());
+  }
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(20)));
+  const RuntimeCounters c = rt->counters();
+  ASSERT_EQ(c.workers.size(), 2u);
+  uint64_t sum = 0;
+  for (const WorkerCounters& w : c.workers) sum += w.tasks_run;
+  EXPECT_EQ(sum, c.total.tasks_run);
+  EXPECT_GE(c.total.tasks_run, 100u);
+  EXPECT_EQ(c.tasks_spawned_remote, 100u);
+  EXPECT_LE(c.total.parked_now, 2u);
+}
+
+TEST(RuntimeDeathTest, ShutdownFromAWorkerAborts) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        auto rt = Make(1);
+        absl::Notification done;
+        (void)rt->Spawn([&] {
+          rt->Shutdown();
+          done.Notify();
+        });
+        done.WaitForNotification();
+      },
+      "Runtime::Shutdown called from one of its own workers");
+}
+
+}  // namespace
+}  // namespace park
