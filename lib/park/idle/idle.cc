@@ -11,7 +11,8 @@ Idle::Idle(std::vector<const Parker*> parkers, WakePolicy policy)
       policy_(policy),
       parkers_(std::move(parkers)),
       state_(static_cast<uint64_t>(parkers_.size()) * kUnparkedOne),
-      in_sleepers_(parkers_.size(), 0) {
+      in_sleepers_(new std::atomic<bool>[parkers_.size()]) {
+  for (size_t i = 0; i < parkers_.size(); ++i) in_sleepers_[i] = false;
   sleepers_.reserve(parkers_.size());
 }
 
@@ -54,7 +55,7 @@ int Idle::TakeSleeperLocked() {
   }
   const int worker = *pick;
   sleepers_.erase(pick);
-  in_sleepers_[worker] = 0;
+  in_sleepers_[worker].store(false);
   return worker;
 }
 
@@ -79,26 +80,28 @@ bool Idle::TransitionWorkerToParked(int worker, bool is_searching) {
   MutexLock lock(&mu_);
   const uint64_t dec = kUnparkedOne | (is_searching ? kSearchingOne : 0);
   const uint64_t prev = state_.fetch_sub(dec);
-  if (in_sleepers_[worker]) {
+  if (in_sleepers_[worker].load()) {
     FatalState("Idle::TransitionWorkerToParked: already parked", worker);
   }
   sleepers_.push_back(worker);
-  in_sleepers_[worker] = 1;
+  in_sleepers_[worker].store(true);
   return is_searching && Searching(prev) == 1;
 }
 
 bool Idle::UnparkWorkerById(int worker) {
   MutexLock lock(&mu_);
-  if (!in_sleepers_[worker]) return false;
+  if (!in_sleepers_[worker].load()) return false;
   sleepers_.erase(std::find(sleepers_.begin(), sleepers_.end(), worker));
-  in_sleepers_[worker] = 0;
+  in_sleepers_[worker].store(false);
   state_.fetch_add(kUnparkedOne);
   return true;
 }
 
 bool Idle::IsParked(int worker) const {
-  MutexLock lock(&mu_);
-  return in_sleepers_[worker] != 0;
+  // seq_cst, no lock: pairs with the stores made under mu_ by the producer
+  // that took this worker out of the sleepers before unparking it, so a
+  // worker woken by that unpark sees itself removed.
+  return in_sleepers_[worker].load();
 }
 
 int Idle::num_searching() const { return static_cast<int>(Searching(state_.load())); }

@@ -27,6 +27,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -67,8 +68,8 @@ class Idle {
   // already removed it and counted it as searching.
   bool UnparkWorkerById(int worker) ABSL_LOCKS_EXCLUDED(mu_);
 
-  // Whether `worker` is in the sleepers set.
-  bool IsParked(int worker) const ABSL_LOCKS_EXCLUDED(mu_);
+  // Whether `worker` is in the sleepers set. Lock-free.
+  bool IsParked(int worker) const;
 
   int num_searching() const;
   int num_unparked() const;
@@ -91,8 +92,10 @@ class Idle {
   alignas(64) std::atomic<uint64_t> state_;
   mutable Mutex mu_;
   std::vector<int> sleepers_ ABSL_GUARDED_BY(mu_);
-  // in_sleepers_[i]: worker i is in sleepers_ (O(1) IsParked).
-  std::vector<uint8_t> in_sleepers_ ABSL_GUARDED_BY(mu_);
+  // in_sleepers_[i]: worker i is in sleepers_. Written under mu_, read
+  // without it by IsParked (a woken worker asks on its way out of a park;
+  // taking mu_ there put a shared lock on every wakeup's path).
+  std::unique_ptr<std::atomic<bool>[]> in_sleepers_;
 };
 
 }  // namespace park
