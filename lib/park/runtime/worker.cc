@@ -39,11 +39,14 @@ void Worker::Run() {
   const std::string name = "park-worker-" + std::to_string(index_);
   pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
   for (;;) {
+    // Shutdown abandons queued work (Drain is the way to finish it): stop
+    // at the next task boundary. Relaxed: the flag's line is read-mostly,
+    // and Shutdown also wakes us through the parker, which synchronises.
+    if (runtime_.shut_down_.load(std::memory_order_relaxed)) break;
     if (Task* task = NextLocalTask()) {
       RunTask(task);
       continue;
     }
-    if (runtime_.shut_down_.load()) break;
     if (Task* task = Search()) {
       RunTask(task);
       continue;

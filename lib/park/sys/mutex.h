@@ -71,19 +71,7 @@ class ABSL_SCOPED_LOCKABLE BasicMutexLock {
 };
 using AdaptiveMutexLock = BasicMutexLock<AdaptiveMutex>;
 
-// Scoped lock, as absl::MutexLock.
-class ABSL_SCOPED_LOCKABLE MutexLock {
- public:
-  explicit MutexLock(Mutex* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu) : mu_(mu) {
-    mu_->Lock();
-  }
-  ~MutexLock() ABSL_UNLOCK_FUNCTION() { mu_->Unlock(); }
-  MutexLock(const MutexLock&) = delete;
-  MutexLock& operator=(const MutexLock&) = delete;
-
- private:
-  Mutex* const mu_;
-};
+using MutexLock = BasicMutexLock<Mutex>;
 
 class CondVar {
  public:

@@ -3,15 +3,13 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "testing/tagged_task.h"
 
 namespace park {
 namespace {
 
-struct Tagged final : Task {
-  explicit Tagged(int v) : value(v) {}
-  TaskStatus Run() noexcept override { return TaskStatus::kDone; }
-  int value;
-};
+using testing::Tagged;
+using testing::ValueOf;
 
 TEST(InjectQueueTest, FifoAcrossGrowthAndWrap) {
   InjectQueue q;
@@ -25,7 +23,7 @@ TEST(InjectQueueTest, FifoAcrossGrowthAndWrap) {
     size_t n = q.PopBatch(out.data(), 100);
     ASSERT_EQ(n, 100u);
     for (size_t i = 0; i < n; ++i) {
-      EXPECT_EQ(static_cast<Tagged*>(out[i])->value, next_out++);
+      EXPECT_EQ(ValueOf(out[i]), next_out++);
       delete out[i];
     }
   }

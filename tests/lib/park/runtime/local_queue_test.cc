@@ -6,18 +6,15 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "testing/tagged_task.h"
 #include "testing/await.h"
 
 namespace park {
 namespace {
 
-struct Tagged final : Task {
-  explicit Tagged(int v) : value(v) {}
-  TaskStatus Run() noexcept override { return TaskStatus::kDone; }
-  int value;
-};
+using testing::Tagged;
+using testing::ValueOf;
 
-int ValueOf(Task* t) { return static_cast<Tagged*>(t)->value; }
 
 // Pops one task, returns its value and deletes it (-1 if empty).
 int PopValue(LocalQueue& q) {

@@ -25,6 +25,25 @@ using std::chrono::seconds;
 // would be late by the whole blocking task (1 s below).
 constexpr auto kLateTolerance = milliseconds(150);
 
+// Sets a timer at `deadline` and returns how late its task ran, in
+// microseconds (negative: early), waiting at most 5 s for it.
+int64_t TimerLatenessUs(Runtime& rt, Clock::time_point deadline) {
+  std::atomic<int64_t> late_us{INT64_MIN};
+  absl::Notification fired;
+  EXPECT_TRUE(rt.RunAt(deadline, [&] {
+                  late_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                Clock::now() - deadline)
+                                .count();
+                  fired.Notify();
+                }).ok());
+  EXPECT_TRUE(fired.WaitForNotificationWithTimeout(absl::Seconds(5)));
+  return late_us.load();
+}
+
+constexpr int64_t kLateToleranceUs =
+    std::chrono::duration_cast<std::chrono::microseconds>(kLateTolerance)
+        .count();
+
 std::unique_ptr<Runtime> Make(int workers,
                               WakePolicy policy = WakePolicy::kCondvarFirst) {
   RuntimeOptions options;
@@ -185,21 +204,11 @@ TEST(RuntimeTest, TimerFiresOnTimeWhileAnotherWorkerIsStuck) {
                   release.WaitForNotificationWithTimeout(absl::Seconds(1));
                 }).ok());
   stuck_started.WaitForNotification();
-  const auto deadline = Clock::now() + milliseconds(10);
-  std::atomic<int64_t> late_us{-1};
-  absl::Notification fired;
-  ASSERT_TRUE(rt->RunAt(deadline, [&] {
-                  late_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                                Clock::now() - deadline)
-                                .count();
-                  fired.Notify();
-                }).ok());
-  ASSERT_TRUE(fired.WaitForNotificationWithTimeout(absl::Seconds(5)));
+  const int64_t late_us =
+      TimerLatenessUs(*rt, Clock::now() + milliseconds(10));
   release.Notify();
-  EXPECT_GE(late_us.load(), 0);
-  EXPECT_LT(late_us.load(),
-            std::chrono::duration_cast<std::chrono::microseconds>(kLateTolerance)
-                .count());
+  EXPECT_GE(late_us, 0);
+  EXPECT_LT(late_us, kLateToleranceUs);
 }
 
 // Tokio 1.24's hole: the driver holder wakes for a timer whose task blocks
@@ -214,21 +223,11 @@ TEST(RuntimeTest, TimerTaskThatBlocksDoesNotStarveTheNextTimer) {
   ASSERT_TRUE(rt->RunAfter(milliseconds(5), [&] {
                   release.WaitForNotificationWithTimeout(absl::Seconds(1));
                 }).ok());
-  const auto deadline = Clock::now() + milliseconds(30);
-  std::atomic<int64_t> late_us{-1};
-  absl::Notification fired;
-  ASSERT_TRUE(rt->RunAt(deadline, [&] {
-                  late_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                                Clock::now() - deadline)
-                                .count();
-                  fired.Notify();
-                }).ok());
-  ASSERT_TRUE(fired.WaitForNotificationWithTimeout(absl::Seconds(5)));
+  const int64_t late_us =
+      TimerLatenessUs(*rt, Clock::now() + milliseconds(30));
   release.Notify();
-  EXPECT_GE(late_us.load(), 0);
-  EXPECT_LT(late_us.load(),
-            std::chrono::duration_cast<std::chrono::microseconds>(kLateTolerance)
-                .count());
+  EXPECT_GE(late_us, 0);
+  EXPECT_LT(late_us, kLateToleranceUs);
 }
 
 TEST(RuntimeTest, DrainCompletesInFlightWorkAndThenRefusesNewWork) {
