@@ -1,17 +1,19 @@
-// parkd: a pool of worker threads that park in libpark until there is work,
-// and drain on SIGTERM.
+// parkd: a libpark Runtime whose workers park until there is work, and
+// drain on SIGTERM.
 //
-// Today the workers have no work to run (the runtime and HTTP service
-// arrive with later issues): parkd starts them, they park (one in the
-// driver, the rest on condvars), and SIGTERM or SIGINT, read from a
-// signalfd on the driver, shuts the SharedDriver down, which wakes them all.
+// Today nothing feeds the pool work (the HTTP service arrives with a later
+// issue): parkd starts the workers, they park (one in the driver, the rest
+// on condvars); SIGTERM or SIGINT, read from a signalfd on the driver by a
+// task, makes the main thread drain the runtime, which wakes every worker.
 // The counters go to stderr at the end.
 #include <sched.h>
 #include <signal.h>
 #include <sysexits.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <thread>
@@ -22,7 +24,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "daemon/config.h"
-#include "park/parker/parker.h"
+#include "park/runtime/runtime.h"
 #include "park/sys/signal_fd.h"
 
 ABSL_FLAG(std::string, config, "/etc/parkd/parkd.toml",
@@ -37,87 +39,96 @@ ABSL_FLAG(bool, version, false, "Print the version and exit.");
 namespace parkd {
 namespace {
 
-int CpuCount() {
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
-  return CPU_COUNT(&set);
-}
-
-// Reads SIGTERM/SIGINT off the signalfd during a driver turn and shuts the
-// pool down; a second signal is harmless (Shutdown is idempotent).
-class SignalHandler : public park::IoHandler {
+// Reads SIGTERM/SIGINT off the signalfd (as a task on the pool, through
+// the driver) and asks the main thread to drain. Thread-safe.
+class StopRequest {
  public:
-  SignalHandler(park::SignalFd fd, park::SharedDriver* shared)
-      : fd_(std::move(fd)), shared_(shared) {}
-  int fd() const { return fd_.fd(); }
-  void OnReady(uint32_t) override {
-    while (std::optional<struct signalfd_siginfo> info = fd_.Read()) {
-      std::fprintf(stderr, "parkd: received %s, shutting down\n",
-                   sigdescr_np(static_cast<int>(info->ssi_signo)));
-      shared_->Shutdown();
-    }
+  void Request(int signo) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (signo_ == 0) signo_ = signo;
+    cv_.notify_all();
+  }
+  // Blocks until a stop is requested; returns the signal.
+  int Wait() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return signo_ != 0; });
+    return signo_;
   }
 
  private:
-  park::SignalFd fd_;
-  park::SharedDriver* shared_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int signo_ = 0;
 };
 
+void PrintCounters(const park::RuntimeCounters& c) {
+  for (size_t i = 0; i < c.workers.size(); ++i) {
+    const park::WorkerCounters& w = c.workers[i];
+    std::fprintf(stderr,
+                 "parkd: worker %zu: parks_driver=%llu parks_condvar=%llu "
+                 "unparks_driver=%llu unparks_condvar=%llu unparks_noop=%llu "
+                 "spurious_wakeups=%llu tasks_run=%llu steals=%llu\n",
+                 i, static_cast<unsigned long long>(w.parks_driver),
+                 static_cast<unsigned long long>(w.parks_condvar),
+                 static_cast<unsigned long long>(w.unparks_driver),
+                 static_cast<unsigned long long>(w.unparks_condvar),
+                 static_cast<unsigned long long>(w.unparks_noop),
+                 static_cast<unsigned long long>(w.spurious_wakeups),
+                 static_cast<unsigned long long>(w.tasks_run),
+                 static_cast<unsigned long long>(w.steals));
+  }
+}
+
 int Run(const Config& config) {
-  const int workers = config.workers == 0 ? CpuCount() : config.workers;
   // Before any thread exists, so that every thread inherits the mask and
   // the signals arrive only through the signalfd.
   if (absl::Status s = park::BlockSignals({SIGTERM, SIGINT}); !s.ok()) {
     std::fprintf(stderr, "parkd: %s\n", s.ToString().c_str());
     return EX_OSERR;
   }
-  absl::StatusOr<std::shared_ptr<park::SharedDriver>> shared =
-      park::SharedDriver::Create();
   absl::StatusOr<park::SignalFd> signals =
       park::SignalFd::Create({SIGTERM, SIGINT});
-  if (!shared.ok() || !signals.ok()) {
-    std::fprintf(stderr, "parkd: %s\n",
-                 (!shared.ok() ? shared.status() : signals.status())
-                     .ToString()
-                     .c_str());
+  if (!signals.ok()) {
+    std::fprintf(stderr, "parkd: %s\n", signals.status().ToString().c_str());
     return EX_OSERR;
   }
-  auto handler = std::make_shared<SignalHandler>(*std::move(signals),
-                                                 shared->get());
-  if (absl::StatusOr<park::IoToken> token = (*shared)->driver().Register(
-          handler->fd(), EPOLLIN, handler);
-      !token.ok()) {
+  park::RuntimeOptions options;
+  options.workers = config.workers;
+  absl::StatusOr<std::unique_ptr<park::Runtime>> rt =
+      park::Runtime::Create(options);
+  if (!rt.ok()) {
+    std::fprintf(stderr, "parkd: %s\n", rt.status().ToString().c_str());
+    return EX_OSERR;
+  }
+  StopRequest stop;
+  park::SignalFd& sigfd = *signals;
+  absl::StatusOr<park::IoToken> token =
+      (*rt)->RegisterIo(sigfd.fd(), EPOLLIN, [&](uint32_t) {
+        while (std::optional<struct signalfd_siginfo> info = sigfd.Read()) {
+          stop.Request(static_cast<int>(info->ssi_signo));
+        }
+      });
+  if (!token.ok()) {
     std::fprintf(stderr, "parkd: %s\n", token.status().ToString().c_str());
     return EX_OSERR;
   }
-
-  std::vector<std::unique_ptr<park::Parker>> parkers;
-  for (int i = 0; i < workers; ++i) {
-    parkers.push_back(std::make_unique<park::Parker>(*shared));
-  }
-  std::vector<std::thread> threads;
-  for (int i = 0; i < workers; ++i) {
-    threads.emplace_back([&parker = *parkers[i]] {
-      while (parker.Park() != park::ParkResult::kShutdown) {
-      }
-    });
-  }
-  std::fprintf(stderr, "parkd %s: %d workers parked; SIGTERM or SIGINT stops\n",
-               PARKD_VERSION, workers);
-  for (std::thread& t : threads) t.join();
-
-  for (int i = 0; i < workers; ++i) {
-    const park::ParkerCounters c = parkers[i]->counters();
+  std::fprintf(stderr,
+               "parkd %s: %d workers parked; SIGTERM or SIGINT stops\n",
+               PARKD_VERSION, (*rt)->num_workers());
+  const int signo = stop.Wait();
+  std::fprintf(stderr, "parkd: received %s, draining\n", sigdescr_np(signo));
+  (void)(*rt)->DeregisterIo(*token);
+  const park::DrainReport report =
+      (*rt)->Drain(park::Runtime::Clock::now() + std::chrono::seconds(10));
+  PrintCounters((*rt)->counters());
+  if (!report.completed) {
     std::fprintf(stderr,
-                 "parkd: worker %d: parks_driver=%llu parks_condvar=%llu "
-                 "unparks_driver=%llu unparks_condvar=%llu unparks_noop=%llu "
-                 "spurious_wakeups=%llu\n",
-                 i, static_cast<unsigned long long>(c.parks_driver),
-                 static_cast<unsigned long long>(c.parks_condvar),
-                 static_cast<unsigned long long>(c.unparks_driver),
-                 static_cast<unsigned long long>(c.unparks_condvar),
-                 static_cast<unsigned long long>(c.unparks_noop),
-                 static_cast<unsigned long long>(c.spurious_wakeups));
+                 "parkd: drain deadline passed: %llu tasks and %llu timers "
+                 "abandoned\n",
+                 static_cast<unsigned long long>(report.shutdown.tasks_abandoned),
+                 static_cast<unsigned long long>(
+                     report.shutdown.timers_abandoned));
+    return 1;
   }
   std::fprintf(stderr, "parkd: stopped\n");
   return 0;
