@@ -1,8 +1,11 @@
 #include "daemon/config.h"
 
+#include <arpa/inet.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -11,10 +14,6 @@
 
 namespace parkd {
 namespace {
-
-std::string Where(const std::string& source, const toml::source_region& r) {
-  return absl::StrCat(source, ":", r.begin.line, ":", r.begin.column);
-}
 
 const char* TypeName(toml::node_type type) {
   switch (type) {
@@ -33,14 +32,15 @@ const char* TypeName(toml::node_type type) {
 
 absl::Status Invalid(const std::string& source, const toml::node& node,
                      absl::string_view message) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(Where(source, node.source()), ": ", message));
+  const toml::source_region& r = node.source();
+  return absl::InvalidArgumentError(absl::StrCat(
+      source, ":", r.begin.line, ":", r.begin.column, ": ", message));
 }
 
 // Reads an integer key into *out, checking type and range.
 absl::Status ReadInt(const std::string& source, const toml::node& node,
                      absl::string_view key, int64_t min, int64_t max,
-                     int* out) {
+                     int64_t* out) {
   const auto* value = node.as_integer();
   const std::string allowed =
       absl::StrCat(key, " must be an integer from ", min, " to ", max);
@@ -52,28 +52,120 @@ absl::Status ReadInt(const std::string& source, const toml::node& node,
   if (v < min || v > max) {
     return Invalid(source, node, absl::StrCat(allowed, ", got ", v));
   }
-  *out = static_cast<int>(v);
+  *out = v;
   return absl::OkStatus();
 }
 
-absl::Status ReadRuntime(const std::string& source, const toml::node& node,
-                         Config* config) {
+// "HOST:PORT" with an IPv4 literal or a bracketed IPv6 literal.
+bool ValidTcpAddress(const std::string& s) {
+  const size_t colon = s.rfind(':');
+  if (colon == std::string::npos || colon + 1 >= s.size()) return false;
+  std::string host = s.substr(0, colon);
+  const std::string port = s.substr(colon + 1);
+  if (port.find_first_not_of("0123456789") != std::string::npos ||
+      port.size() > 5) {
+    return false;
+  }
+  const int p = std::stoi(port);
+  if (p < 1 || p > 65535) return false;
+  unsigned char buf[16];
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+    return inet_pton(AF_INET6, host.c_str(), buf) == 1;
+  }
+  return inet_pton(AF_INET, host.c_str(), buf) == 1;
+}
+
+absl::Status ReadTcpList(const std::string& source, const toml::node& node,
+                         std::vector<std::string>* out) {
+  const char* allowed =
+      "listen.tcp must be an array of \"HOST:PORT\" strings (an IPv4 or "
+      "[IPv6] address and a port from 1 to 65535)";
+  const toml::array* array = node.as_array();
+  if (array == nullptr) {
+    return Invalid(source, node,
+                   absl::StrCat(allowed, ", got a ", TypeName(node.type())));
+  }
+  out->clear();
+  for (size_t i = 0; i < array->size(); ++i) {
+    const toml::node& item = *array->get(i);
+    const auto* s = item.as_string();
+    if (s == nullptr || !ValidTcpAddress(s->get())) {
+      return Invalid(
+          source, item,
+          absl::StrCat(allowed, "; item ", i, " is ",
+                       s == nullptr ? absl::StrCat("a ", TypeName(item.type()))
+                                    : absl::StrCat("\"", s->get(), "\"")));
+    }
+    out->push_back(s->get());
+  }
+  return absl::OkStatus();
+}
+
+// One known key: its full name and how to read it into a Config.
+struct Key {
+  const char* name;  // "table.key"
+  std::function<absl::Status(const std::string&, const toml::node&, Config*)>
+      read;
+};
+
+Key IntKey(const char* name, int64_t min, int64_t max,
+           std::function<void(Config*, int64_t)> set) {
+  return Key{name, [=](const std::string& source, const toml::node& node,
+                       Config* config) {
+               int64_t v = 0;
+               if (absl::Status s = ReadInt(source, node, name, min, max, &v);
+                   !s.ok()) {
+                 return s;
+               }
+               set(config, v);
+               return absl::OkStatus();
+             }};
+}
+
+const std::vector<std::pair<std::string, std::vector<Key>>>& Tables() {
+  static const auto* tables =
+      new std::vector<std::pair<std::string, std::vector<Key>>>{
+          {"runtime",
+           {IntKey("runtime.workers", 0, kMaxWorkers,
+                   [](Config* c, int64_t v) { c->workers = static_cast<int>(v); })}},
+          {"daemon",
+           {IntKey("daemon.drain_timeout_ms", 0, 600000,
+                   [](Config* c, int64_t v) { c->drain_timeout_ms = v; }),
+            IntKey("daemon.stats_interval_s", 0, 86400,
+                   [](Config* c, int64_t v) { c->stats_interval_s = v; }),
+            IntKey("daemon.watchdog_stall_ms", 1, 3600000,
+                   [](Config* c, int64_t v) { c->watchdog_stall_ms = v; })}},
+          {"listen",
+           {Key{"listen.tcp", [](const std::string& source,
+                                 const toml::node& node, Config* c) {
+                  return ReadTcpList(source, node, &c->listen_tcp);
+                }}}},
+      };
+  return *tables;
+}
+
+absl::Status ReadTable(const std::string& source, const std::string& name,
+                       const std::vector<Key>& keys, const toml::node& node,
+                       Config* config) {
   const toml::table* table = node.as_table();
   if (table == nullptr) {
-    return Invalid(source, node, "[runtime] must be a table");
+    return Invalid(source, node, absl::StrCat("[", name, "] must be a table"));
   }
   for (const auto& [key, value] : *table) {
-    if (key == "workers") {
-      if (absl::Status s = ReadInt(source, value, "runtime.workers", 0,
-                                   kMaxWorkers, &config->workers);
-          !s.ok()) {
-        return s;
-      }
-    } else {
-      return Invalid(source, value,
-                     absl::StrCat("unknown key 'runtime.", std::string(key.str()),
-                                  "'; known keys in [runtime]: workers"));
+    const std::string full = absl::StrCat(name, ".", std::string(key.str()));
+    const Key* known = nullptr;
+    for (const Key& k : keys) {
+      if (full == k.name) known = &k;
     }
+    if (known == nullptr) {
+      std::vector<std::string> names;
+      for (const Key& k : keys) names.push_back(std::string(k.name).substr(name.size() + 1));
+      return Invalid(source, value,
+                     absl::StrCat("unknown key '", full, "'; known keys in [",
+                                  name, "]: ", absl::StrJoin(names, ", ")));
+    }
+    if (absl::Status s = known->read(source, value, config); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -86,19 +178,28 @@ absl::StatusOr<Config> ParseConfig(std::string_view text,
   try {
     root = toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        Where(source_name, e.source()), ": ", std::string(e.description())));
+    const toml::source_region& r = e.source();
+    return absl::InvalidArgumentError(
+        absl::StrCat(source_name, ":", r.begin.line, ":", r.begin.column,
+                     ": ", std::string(e.description())));
   }
   Config config;
   for (const auto& [key, value] : root) {
-    if (key == "runtime") {
-      if (absl::Status s = ReadRuntime(source_name, value, &config); !s.ok()) {
+    const std::string name(key.str());
+    bool known = false;
+    for (const auto& [table, keys] : Tables()) {
+      if (name != table) continue;
+      known = true;
+      if (absl::Status s = ReadTable(source_name, table, keys, value, &config);
+          !s.ok()) {
         return s;
       }
-    } else {
+    }
+    if (!known) {
       return Invalid(source_name, value,
-                     absl::StrCat("unknown key '", std::string(key.str()),
-                                  "'; known tables: [runtime]"));
+                     absl::StrCat("unknown key '", name,
+                                  "'; known tables: [runtime], [daemon], "
+                                  "[listen]"));
     }
   }
   return config;
@@ -119,8 +220,15 @@ absl::StatusOr<Config> LoadConfig(const std::string& path) {
   return ParseConfig(text.str(), path);
 }
 
-std::string FormatConfig(const Config& config) {
-  return absl::StrCat("[runtime]\nworkers = ", config.workers, "\n");
+std::string FormatConfig(const Config& c) {
+  std::vector<std::string> quoted;
+  for (const std::string& a : c.listen_tcp) quoted.push_back(absl::StrCat("\"", a, "\""));
+  return absl::StrCat("[runtime]\nworkers = ", c.workers,
+                      "\n\n[daemon]\ndrain_timeout_ms = ", c.drain_timeout_ms,
+                      "\nstats_interval_s = ", c.stats_interval_s,
+                      "\nwatchdog_stall_ms = ", c.watchdog_stall_ms,
+                      "\n\n[listen]\ntcp = [", absl::StrJoin(quoted, ", "),
+                      "]\n");
 }
 
 }  // namespace parkd

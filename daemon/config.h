@@ -1,5 +1,5 @@
 // Config: parkd's settings, read from a TOML file (config/parkd.toml is the
-// embedded default and documents every key).
+// embedded default and documents every key with its unit and range).
 //
 // Loading is all-or-nothing: any unknown key, wrong type, out-of-range value
 // or unreadable file is an error naming file:line:column, the key and what is
@@ -8,18 +8,34 @@
 #ifndef PARKD_DAEMON_CONFIG_H_
 #define PARKD_DAEMON_CONFIG_H_
 
+#include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
 namespace parkd {
 
+inline constexpr int kMaxWorkers = 1024;
+
 struct Config {
   // [runtime] workers: 0 = one per CPU; 0..1024.
   int workers = 0;
-};
+  // [daemon] drain_timeout_ms: how long a drain may take; 0..600000.
+  int64_t drain_timeout_ms = 10000;
+  // [daemon] stats_interval_s: counters to the journal this often, skipped
+  // when nothing changed; 0 = never; 0..86400.
+  int64_t stats_interval_s = 60;
+  // [daemon] watchdog_stall_ms: a worker stuck in one task longer than this
+  // stops the systemd watchdog pings; 1..3600000.
+  int64_t watchdog_stall_ms = 5000;
+  // [listen] tcp: "HOST:PORT" listeners (IPv4 or [IPv6] literal), used
+  // when systemd passes no sockets.
+  std::vector<std::string> listen_tcp = {"127.0.0.1:8080"};
 
-inline constexpr int kMaxWorkers = 1024;
+  friend bool operator==(const Config&, const Config&) = default;
+};
 
 // Parses and validates the file at `path`.
 absl::StatusOr<Config> LoadConfig(const std::string& path);

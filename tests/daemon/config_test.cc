@@ -19,10 +19,23 @@ TEST(ConfigTest, EmptyFileTakesDefaults) {
   EXPECT_EQ(c->workers, 0);
 }
 
-TEST(ConfigTest, ReadsWorkers) {
-  absl::StatusOr<Config> c = ParseConfig("[runtime]\nworkers = 4\n", "x.toml");
+TEST(ConfigTest, ReadsEveryKey) {
+  absl::StatusOr<Config> c = ParseConfig(
+      "[runtime]\nworkers = 4\n[daemon]\ndrain_timeout_ms = 250\n"
+      "stats_interval_s = 0\nwatchdog_stall_ms = 300\n"
+      "[listen]\ntcp = [\"[::1]:9000\", \"127.0.0.1:9001\"]\n",
+      "x.toml");
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->workers, 4);
+  EXPECT_EQ(c->drain_timeout_ms, 250);
+  EXPECT_EQ(c->stats_interval_s, 0);
+  EXPECT_EQ(c->watchdog_stall_ms, 300);
+  EXPECT_EQ(c->listen_tcp,
+            (std::vector<std::string>{"[::1]:9000", "127.0.0.1:9001"}));
+  // The effective config round-trips.
+  absl::StatusOr<Config> again = ParseConfig(FormatConfig(*c), "again.toml");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, *c);
 }
 
 struct BadCase {
@@ -55,7 +68,30 @@ INSTANTIATE_TEST_SUITE_P(
                 "p.toml:2:10: unknown key 'runtime.worker'; known keys in "
                 "[runtime]: workers"},
         BadCase{"[server]\nport = 1\n",
-                "p.toml:1:1: unknown key 'server'; known tables: [runtime]"},
+                "p.toml:1:1: unknown key 'server'; known tables: [runtime], "
+                "[daemon], [listen]"},
+        BadCase{"[daemon]\ndrain_timeout_ms = 700000\n",
+                "p.toml:2:20: daemon.drain_timeout_ms must be an integer from "
+                "0 to 600000, got 700000"},
+        BadCase{"[daemon]\nstats_interval = 5\n",
+                "p.toml:2:18: unknown key 'daemon.stats_interval'; known keys "
+                "in [daemon]: drain_timeout_ms, stats_interval_s, "
+                "watchdog_stall_ms"},
+        BadCase{"[daemon]\nwatchdog_stall_ms = 0\n",
+                "p.toml:2:21: daemon.watchdog_stall_ms must be an integer "
+                "from 1 to 3600000, got 0"},
+        BadCase{"[listen]\ntcp = \"127.0.0.1:80\"\n",
+                "p.toml:2:7: listen.tcp must be an array of \"HOST:PORT\" "
+                "strings (an IPv4 or [IPv6] address and a port from 1 to "
+                "65535), got a string"},
+        BadCase{"[listen]\ntcp = [\"127.0.0.1:80\", \"localhost:80\"]\n",
+                "p.toml:2:24: listen.tcp must be an array of \"HOST:PORT\" "
+                "strings (an IPv4 or [IPv6] address and a port from 1 to "
+                "65535); item 1 is \"localhost:80\""},
+        BadCase{"[listen]\ntcp = [\"127.0.0.1:70000\"]\n",
+                "p.toml:2:8: listen.tcp must be an array of \"HOST:PORT\" "
+                "strings (an IPv4 or [IPv6] address and a port from 1 to "
+                "65535); item 0 is \"127.0.0.1:70000\""},
         BadCase{"runtime = 3\n", "p.toml:1:11: [runtime] must be a table"},
         BadCase{"[runtime\n",
                 "p.toml:1:9: Error while parsing table header: expected ']', "

@@ -40,14 +40,41 @@ check "bad config names file:line:col" \
 "$PARKD" --config "$ROOT/config/parkd.toml" --workers=5000 2>"$tmp/err"
 check "out-of-range --workers exits 64" [ $? -eq 64 ]
 
-# SIGTERM: every parked worker wakes and the process exits 0.
-"$PARKD" --config "$ROOT/config/parkd.toml" --workers 4 2>"$tmp/log" &
+printf '[listen]\ntcp = ["not-an-address"]\n' >"$tmp/bad2.toml"
+"$PARKD" --config "$tmp/bad2.toml" 2>"$tmp/err"
+check "bad listen address exits 78" [ $? -eq 78 ]
+check "bad listen address says what is allowed" \
+  grep -q 'item 0 is "not-an-address"' "$tmp/err"
+
+# A port taken by someone else: a clear error naming the address, no start.
+python3 -c 'import socket,time,sys; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(30)' >"$tmp/port" &
+holder=$!
+for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
+busy=$(cat "$tmp/port")
+printf '[listen]\ntcp = ["127.0.0.1:%s"]\n' "$busy" >"$tmp/busy.toml"
+"$PARKD" --config "$tmp/busy.toml" 2>"$tmp/err"
+check "busy port exits 71" [ $? -eq 71 ]
+check "busy port is named with errno" \
+  grep -q "bind(127.0.0.1:$busy): Address already in use \[EADDRINUSE\]" "$tmp/err"
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+
+# SIGUSR1 logs the counters; SIGTERM drains, wakes every parked worker and
+# the process exits 0 with the final counters on stderr (no journal here).
+printf '[listen]\ntcp = []\n' >"$tmp/run.toml"
+"$PARKD" --config "$tmp/run.toml" --workers 4 2>"$tmp/log" &
 pid=$!
 for _ in $(seq 200); do
-  grep -q "workers parked" "$tmp/log" && break
+  grep -q "started" "$tmp/log" && break
   sleep 0.05
 done
-check "started" grep -q "4 workers parked" "$tmp/log"
+check "started with 4 workers" grep -q "parkd 0.1.0 started: 4 workers, 0 listeners" "$tmp/log"
+kill -USR1 "$pid"
+for _ in $(seq 200); do
+  grep -q "counters of worker 3" "$tmp/log" && break
+  sleep 0.05
+done
+check "SIGUSR1 logs every worker's counters" grep -q "counters of worker 3 \[PARKD_WORKER=3" "$tmp/log"
 kill -TERM "$pid"
 status=124
 for _ in $(seq 200); do
@@ -60,8 +87,22 @@ for _ in $(seq 200); do
 done
 [ "$status" = 124 ] && kill -KILL "$pid"
 check "SIGTERM exits 0 within 10 s" [ "$status" -eq 0 ]
-check "all 4 workers reported" [ "$(grep -c 'parkd: worker [0-3]:' "$tmp/log")" -eq 4 ]
-check "stopped" grep -q "parkd: stopped" "$tmp/log"
+check "drain logged with the final counts" \
+  grep -Eq "drained in [0-9]+ ms; final 4 workers: 4 parked, 0 running; [0-9]+ notified \[PARKD_WORKERS=4 PARKD_PARKED=4" "$tmp/log"
+
+# SIGTERM while work is in flight: the drain waits for it, then exits 0.
+PARKD_TEST_FAULT=slow-task:600 "$PARKD" --config "$tmp/run.toml" --workers 2 2>"$tmp/slow" &
+pid=$!
+for _ in $(seq 200); do
+  grep -q "started" "$tmp/slow" && break
+  sleep 0.05
+done
+kill -TERM "$pid"
+wait "$pid"
+check "drain with work in flight exits 0" [ $? -eq 0 ]
+check "the in-flight task completed before the drain ended" \
+  bash -c "grep -n 'slow task finished' '$tmp/slow' | cut -d: -f1 > '$tmp/a'; grep -n 'drained in' '$tmp/slow' | cut -d: -f1 > '$tmp/b'; [ -s '$tmp/a' ] && [ -s '$tmp/b' ] && [ \$(cat '$tmp/a') -lt \$(cat '$tmp/b') ]"
+check "nothing abandoned" grep -q "PARKD_ABANDONED_TASKS=0" "$tmp/slow"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

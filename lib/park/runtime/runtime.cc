@@ -202,13 +202,20 @@ uint64_t Runtime::LiveTasks() const {
   return started - finished;
 }
 
-DrainReport Runtime::Drain(Clock::time_point deadline) {
+DrainReport Runtime::Drain(Clock::time_point deadline,
+                           const std::function<void(uint64_t live)>& progress) {
   AbortIfOnWorker("Drain");
   draining_.store(true);
   DrainReport report;
   if (!shut_down_.load()) {
     // Poll the (cheap) live count; the wait is bounded by the deadline.
-    while (LiveTasks() > 0 && Clock::now() < deadline) {
+    auto next_progress = Clock::now();
+    uint64_t live;
+    while ((live = LiveTasks()) > 0 && Clock::now() < deadline) {
+      if (progress && Clock::now() >= next_progress) {
+        progress(live);
+        next_progress = Clock::now() + std::chrono::milliseconds(100);
+      }
       std::this_thread::sleep_for(std::chrono::microseconds(500));
     }
     report.completed = LiveTasks() == 0;

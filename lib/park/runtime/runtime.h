@@ -126,7 +126,16 @@ class Runtime {
   // Stops intake, waits until no task is queued, running or waiting on a
   // timer (or `deadline` passes), then shuts down. Blocking; not from a
   // worker. A second call (or one after Shutdown) reports what is left.
-  DrainReport Drain(Clock::time_point deadline);
+  //
+  // `progress`, if given, is called on the draining thread about every
+  // 100 ms with the number of tasks still live (for a daemon that tells its
+  // supervisor the drain is moving: EXTEND_TIMEOUT_USEC).
+  DrainReport Drain(Clock::time_point deadline,
+                    const std::function<void(uint64_t live)>& progress = {});
+
+  // Tasks spawned and not yet finished (queued, running, or waiting on a
+  // timer). A snapshot; never 0 while anything is live. Any thread.
+  uint64_t LiveTasks() const;
 
   // Wakes every worker, joins them, and drops what is still queued or
   // pending, reporting how much. Blocking; not from a worker. Idempotent:
@@ -150,8 +159,6 @@ class Runtime {
   bool WorkPending() const;
   // The last searcher's rescan before it parks (idle.h).
   void NotifyIfWorkPending();
-  // Tasks spawned and not yet finished (including timer tasks).
-  uint64_t LiveTasks() const;
   void AbortIfOnWorker(const char* what) const;
 
   const RuntimeOptions options_;

@@ -1,0 +1,291 @@
+#include "daemon/daemon.h"
+
+#include <signal.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <optional>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "daemon/counter_report.h"
+#include "daemon/listeners.h"
+#include "daemon/pool_watchdog.h"
+#include "park/runtime/runtime.h"
+#include "park/sys/signal_fd.h"
+
+namespace parkd {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// Test-only faults, from PARKD_TEST_FAULT (for the process and systemd
+// integration tests; never set in production):
+//   wedge-worker:<ms>  after <ms>, one worker gets stuck in a task forever
+//   slow-task:<ms>     a task that works for <ms> starts right away
+std::optional<milliseconds> TestFault(const char* kind) {
+  const char* v = std::getenv("PARKD_TEST_FAULT");
+  if (v == nullptr) return std::nullopt;
+  int ms = 0;
+  if (std::sscanf(v, (std::string(kind) + ":%d").c_str(), &ms) != 1 ||
+      ms < 0) {
+    return std::nullopt;
+  }
+  return milliseconds(ms);
+}
+
+// A cheap fingerprint of "did anything happen": the stats line is skipped
+// when it has not changed.
+uint64_t Activity(const park::RuntimeCounters& c) {
+  return c.total.tasks_run + c.total.parks_driver + c.total.parks_condvar +
+         c.total.unparks_noop + c.total.spurious_wakeups;
+}
+
+}  // namespace
+
+Daemon::Daemon(std::string config_path, Config config, int workers_override,
+               Notifier notifier, Journal journal)
+    : config_path_(std::move(config_path)),
+      config_(std::move(config)),
+      workers_override_(workers_override),
+      notifier_(notifier),
+      journal_(journal) {
+  if (workers_override_ >= 0) config_.workers = workers_override_;
+}
+
+void Daemon::Post(Event e) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (e == Event::kStop) {
+      if (stop_requested_) {
+        // The second SIGTERM: the operator does not want to wait.
+        journal_.Log(LOG_WARNING,
+                     "second stop signal during the drain: exiting now");
+        std::_Exit(1);
+      }
+      stop_requested_ = true;
+    }
+    events_.push_back(e);
+  }
+  cv_.notify_all();
+}
+
+std::optional<Daemon::Event> Daemon::WaitEvent(Clock::time_point deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (!cv_.wait_until(lock, deadline, [&] { return !events_.empty(); })) {
+    return std::nullopt;
+  }
+  Event e = events_.front();
+  events_.pop_front();
+  return e;
+}
+
+void Daemon::Reload() {
+  notifier_.Reloading();
+  absl::StatusOr<Config> fresh = LoadConfig(config_path_);
+  if (!fresh.ok()) {
+    journal_.Log(LOG_ERR, absl::StrCat("reload failed, keeping the running "
+                                       "config: ",
+                                       fresh.status().message()));
+    return;
+  }
+  if (workers_override_ >= 0) fresh->workers = workers_override_;
+  std::vector<std::string> kept;
+  if (fresh->workers != config_.workers) {
+    kept.push_back(absl::StrCat("runtime.workers (", config_.workers, " -> ",
+                                fresh->workers, ")"));
+    fresh->workers = config_.workers;
+  }
+  if (fresh->listen_tcp != config_.listen_tcp) {
+    kept.push_back("listen.tcp");
+    fresh->listen_tcp = config_.listen_tcp;
+  }
+  if (!kept.empty()) {
+    journal_.Log(LOG_WARNING,
+                 absl::StrCat("reload: ", absl::StrJoin(kept, ", "),
+                              " cannot change while running; kept until a "
+                              "restart"));
+  }
+  config_ = *fresh;
+  journal_.Log(LOG_INFO,
+               absl::StrCat("reloaded config from ", config_path_,
+                            ": drain_timeout_ms=", config_.drain_timeout_ms,
+                            " stats_interval_s=", config_.stats_interval_s,
+                            " watchdog_stall_ms=", config_.watchdog_stall_ms));
+}
+
+int Daemon::Run() {
+  // Before any thread exists: every thread inherits the mask, and these
+  // signals arrive only through the signalfd.
+  const std::initializer_list<int> kSignals = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
+  if (absl::Status s = park::BlockSignals(kSignals); !s.ok()) {
+    journal_.Log(LOG_ERR, std::string(s.message()));
+    return EX_OSERR;
+  }
+  absl::StatusOr<park::SignalFd> signals = park::SignalFd::Create(kSignals);
+  absl::StatusOr<ListenerSet> listeners = OpenListeners(config_.listen_tcp);
+  if (!signals.ok() || !listeners.ok()) {
+    journal_.Log(LOG_ERR, std::string((!signals.ok() ? signals.status()
+                                                     : listeners.status())
+                                          .message()));
+    return EX_OSERR;
+  }
+  park::RuntimeOptions options;
+  options.workers = config_.workers;
+  absl::StatusOr<std::unique_ptr<park::Runtime>> created =
+      park::Runtime::Create(options);
+  if (!created.ok()) {
+    journal_.Log(LOG_ERR, std::string(created.status().message()));
+    return EX_OSERR;
+  }
+  park::Runtime& rt = **created;
+
+  park::SignalFd& sigfd = *signals;
+  absl::StatusOr<park::IoToken> signal_token =
+      rt.RegisterIo(sigfd.fd(), EPOLLIN, [&](uint32_t) {
+        while (std::optional<struct signalfd_siginfo> info = sigfd.Read()) {
+          switch (info->ssi_signo) {
+            case SIGTERM:
+            case SIGINT: Post(Event::kStop); break;
+            case SIGHUP: Post(Event::kReload); break;
+            case SIGUSR1: Post(Event::kStats); break;
+          }
+        }
+      });
+  Acceptor acceptor;
+  if (!signal_token.ok()) {
+    journal_.Log(LOG_ERR, std::string(signal_token.status().message()));
+    return EX_OSERR;
+  }
+  if (absl::Status s = acceptor.Start(rt, *listeners); !s.ok()) {
+    journal_.Log(LOG_ERR, std::string(s.message()));
+    return EX_OSERR;
+  }
+  std::optional<PoolWatchdog> watchdog;
+  if (notifier_.watchdog_timeout()) {
+    watchdog.emplace(rt, notifier_, journal_, *notifier_.watchdog_timeout() / 2,
+                     milliseconds(config_.watchdog_stall_ms));
+    if (absl::Status s = watchdog->Start(); !s.ok()) {
+      journal_.Log(LOG_ERR, std::string(s.message()));
+      return EX_OSERR;
+    }
+  }
+  if (std::optional<milliseconds> wedge = TestFault("wedge-worker")) {
+    (void)rt.RunAfter(*wedge, [] {
+      for (;;) pause();  // this worker never comes back
+    });
+  }
+  if (std::optional<milliseconds> slow = TestFault("slow-task")) {
+    (void)rt.Spawn([this, slow = *slow] {
+      std::this_thread::sleep_for(slow);
+      journal_.Log(LOG_INFO, absl::StrCat("slow task finished after ",
+                                          slow.count(), " ms"));
+    });
+  }
+
+  std::vector<std::string> names;
+  for (const Listener& l : listeners->listeners) names.push_back(l.name);
+  park::RuntimeCounters counters = rt.counters();
+  journal_.Log(
+      LOG_INFO,
+      absl::StrCat("parkd ", PARKD_VERSION, " started: ", rt.num_workers(),
+                   " workers, ", names.size(), " listener",
+                   names.size() == 1 ? "" : "s",
+                   listeners->from_socket_activation ? " from socket activation"
+                                                     : " from the config",
+                   names.empty() ? "" : " (", absl::StrJoin(names, ", "),
+                   names.empty() ? "" : ")"),
+      TotalFields(counters));
+  std::string status = StatusLine(counters);
+  notifier_.Ready(status);
+
+  uint64_t logged_activity = Activity(counters);
+  Clock::time_point next_stats =
+      Clock::now() + std::chrono::seconds(config_.stats_interval_s);
+  for (;;) {
+    // STATUS= is refreshed every second (when it changed).
+    const Clock::time_point wake =
+        std::min(Clock::now() + std::chrono::seconds(1),
+                 config_.stats_interval_s > 0 ? next_stats
+                                              : Clock::time_point::max());
+    const std::optional<Event> event = WaitEvent(wake);
+    counters = rt.counters();
+    if (std::string s = StatusLine(counters); s != status) {
+      status = s;
+      notifier_.Status(status);
+    }
+    if (!event) {
+      if (config_.stats_interval_s > 0 && Clock::now() >= next_stats) {
+        next_stats = Clock::now() + std::chrono::seconds(config_.stats_interval_s);
+        if (Activity(counters) != logged_activity) {
+          logged_activity = Activity(counters);
+          journal_.Log(LOG_INFO, "counters: " + status, TotalFields(counters));
+        }
+      }
+      continue;
+    }
+    if (*event == Event::kStats) {
+      journal_.Log(LOG_INFO, "counters: " + status, TotalFields(counters));
+      for (size_t i = 0; i < counters.workers.size(); ++i) {
+        journal_.Log(LOG_INFO, absl::StrCat("counters of worker ", i),
+                     WorkerFields(counters, i));
+      }
+      continue;
+    }
+    if (*event == Event::kReload) {
+      Reload();
+      if (watchdog) watchdog->set_stall(milliseconds(config_.watchdog_stall_ms));
+      next_stats = Clock::now() + std::chrono::seconds(config_.stats_interval_s);
+      notifier_.Ready(status);
+      continue;
+    }
+    break;  // kStop
+  }
+
+  // Drain: stop intake (listeners first), finish what is in flight.
+  notifier_.Stopping("draining");
+  journal_.Log(LOG_INFO, absl::StrCat("stop requested: draining (deadline ",
+                                      config_.drain_timeout_ms, " ms)"));
+  const Clock::time_point started = Clock::now();
+  acceptor.Stop(rt);
+  if (watchdog) watchdog->Stop();
+  uint64_t last_live = UINT64_MAX;
+  auto last_extend = Clock::time_point{};
+  const park::DrainReport report = rt.Drain(
+      started + milliseconds(config_.drain_timeout_ms), [&](uint64_t live) {
+        // Tell systemd the drain moves, at most once a second, and only
+        // while it does (a drain that stopped moving gets no extension).
+        if (live < last_live && Clock::now() - last_extend >= std::chrono::seconds(1)) {
+          notifier_.ExtendTimeout(std::chrono::seconds(5));
+          last_extend = Clock::now();
+        }
+        last_live = live;
+      });
+  counters = rt.counters();
+  const auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+  Fields fields = TotalFields(counters);
+  fields.emplace_back("PARKD_DRAIN_MS", absl::StrCat(took.count()));
+  fields.emplace_back("PARKD_ABANDONED_TASKS",
+                      absl::StrCat(report.shutdown.tasks_abandoned));
+  fields.emplace_back("PARKD_ABANDONED_TIMERS",
+                      absl::StrCat(report.shutdown.timers_abandoned));
+  if (!report.completed) {
+    journal_.Log(LOG_ERR,
+                 absl::StrCat("drain deadline passed after ", took.count(),
+                              " ms: ", report.shutdown.tasks_abandoned,
+                              " tasks and ", report.shutdown.timers_abandoned,
+                              " timers abandoned; final ", StatusLine(counters)),
+                 fields);
+    return 1;
+  }
+  journal_.Log(LOG_INFO,
+               absl::StrCat("drained in ", took.count(), " ms; final ",
+                            StatusLine(counters)),
+               fields);
+  return 0;
+}
+
+}  // namespace parkd

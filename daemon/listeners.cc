@@ -1,0 +1,112 @@
+#include "daemon/listeners.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "park/sys/syscall_status.h"
+
+namespace parkd {
+namespace {
+
+absl::StatusOr<Listener> BindTcp(const std::string& address) {
+  const size_t colon = address.rfind(':');
+  std::string host = address.substr(0, colon);
+  const int port = std::stoi(address.substr(colon + 1));
+  struct sockaddr_storage ss = {};
+  socklen_t len;
+  int family;
+  if (host.size() > 2 && host.front() == '[') {
+    host = host.substr(1, host.size() - 2);
+    auto* sa = reinterpret_cast<struct sockaddr_in6*>(&ss);
+    sa->sin6_family = family = AF_INET6;
+    sa->sin6_port = htons(static_cast<uint16_t>(port));
+    inet_pton(AF_INET6, host.c_str(), &sa->sin6_addr);
+    len = sizeof *sa;
+  } else {
+    auto* sa = reinterpret_cast<struct sockaddr_in*>(&ss);
+    sa->sin_family = family = AF_INET;
+    sa->sin_port = htons(static_cast<uint16_t>(port));
+    inet_pton(AF_INET, host.c_str(), &sa->sin_addr);
+    len = sizeof *sa;
+  }
+  park::UniqueFd fd(
+      socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) {
+    return park::SyscallError(absl::StrCat("socket(", address, ")"), errno);
+  }
+  const int one = 1;
+  setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (bind(fd.get(), reinterpret_cast<struct sockaddr*>(&ss), len) != 0) {
+    return park::SyscallError(absl::StrCat("bind(", address, ")"), errno);
+  }
+  if (listen(fd.get(), SOMAXCONN) != 0) {
+    return park::SyscallError(absl::StrCat("listen(", address, ")"), errno);
+  }
+  return Listener{std::move(fd), address};
+}
+
+}  // namespace
+
+absl::StatusOr<ListenerSet> OpenListeners(const std::vector<std::string>& tcp) {
+  ListenerSet set;
+  // 0: leave LISTEN_FDS in the environment (never modify it; see STYLE).
+  const int n = sd_listen_fds(0);
+  if (n < 0) return park::SyscallError("sd_listen_fds", -n);
+  if (n > 0) {
+    set.from_socket_activation = true;
+    for (int fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + n; ++fd) {
+      if (sd_is_socket(fd, AF_UNSPEC, SOCK_STREAM, /*listening=*/1) <= 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "socket activation: fd ", fd,
+            " is not a listening stream socket (parkd.socket must use "
+            "ListenStream=)"));
+      }
+      // Passed fds come without our flags.
+      fcntl(fd, F_SETFD, FD_CLOEXEC);
+      fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+      set.listeners.push_back(
+          Listener{park::UniqueFd(fd), absl::StrCat("fd ", fd)});
+    }
+    return set;
+  }
+  for (const std::string& address : tcp) {
+    absl::StatusOr<Listener> l = BindTcp(address);
+    if (!l.ok()) return l.status();
+    set.listeners.push_back(*std::move(l));
+  }
+  return set;
+}
+
+absl::Status Acceptor::Start(park::Runtime& runtime, ListenerSet& set) {
+  for (Listener& l : set.listeners) {
+    const int fd = l.fd.get();
+    absl::StatusOr<park::IoToken> token = runtime.RegisterIo(
+        fd, EPOLLIN | EPOLLET, [fd, accepted = accepted_](uint32_t) {
+          // Edge-triggered: accept until the backlog is empty.
+          for (;;) {
+            const int c = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+            if (c < 0) break;  // EAGAIN, or an error to retry next edge
+            accepted->fetch_add(1);
+            close(c);
+          }
+        });
+    if (!token.ok()) return token.status();
+    tokens_.push_back(*token);
+  }
+  return absl::OkStatus();
+}
+
+void Acceptor::Stop(park::Runtime& runtime) {
+  for (park::IoToken t : tokens_) (void)runtime.DeregisterIo(t);
+  tokens_.clear();
+}
+
+}  // namespace parkd

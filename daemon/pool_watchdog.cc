@@ -1,0 +1,84 @@
+#include "daemon/pool_watchdog.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace parkd {
+
+PoolWatchdog::PoolWatchdog(park::Runtime& runtime, const Notifier& notifier,
+                           const Journal& journal,
+                           std::chrono::microseconds interval,
+                           std::chrono::milliseconds stall)
+    : runtime_(runtime),
+      notifier_(notifier),
+      journal_(journal),
+      interval_(interval),
+      stall_ms_(stall.count()) {
+  const size_t n = static_cast<size_t>(runtime.num_workers());
+  last_tasks_.assign(n, 0);
+  last_progress_.assign(n, Clock::now());
+  reported_.assign(n, false);
+}
+
+absl::Status PoolWatchdog::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  notifier_.Watchdog();  // the first ping: the pool just started
+  return ArmLocked();
+}
+
+absl::Status PoolWatchdog::ArmLocked() {
+  if (stopped_) return absl::OkStatus();
+  absl::StatusOr<park::TimerHandle> h =
+      runtime_.RunAfter(interval_, [this] { Check(); });
+  if (!h.ok()) return h.status();
+  next_ = *h;
+  return absl::OkStatus();
+}
+
+void PoolWatchdog::Stop() {
+  std::lock_guard<std::mutex> lock(mu_);
+  stopped_ = true;
+  if (next_) runtime_.Cancel(*next_);
+  next_.reset();
+}
+
+void PoolWatchdog::Check() {
+  const park::RuntimeCounters c = runtime_.counters();
+  const Clock::time_point now = Clock::now();
+  const auto stall = std::chrono::milliseconds(stall_ms_.load());
+  bool wedged = false;
+  for (size_t i = 0; i < c.workers.size(); ++i) {
+    const park::WorkerCounters& w = c.workers[i];
+    if (w.parked_now || w.searching_now || w.tasks_run != last_tasks_[i]) {
+      last_progress_[i] = now;
+      last_tasks_[i] = w.tasks_run;
+      if (reported_[i]) {
+        journal_.Log(LOG_NOTICE,
+                     absl::StrCat("worker ", i, " made progress again; "
+                                  "watchdog pings resume"),
+                     {{"PARKD_WORKER", absl::StrCat(i)}});
+        reported_[i] = false;
+      }
+      continue;
+    }
+    const auto stuck = std::chrono::duration_cast<std::chrono::milliseconds>(
+        now - last_progress_[i]);
+    if (stuck <= stall) continue;
+    wedged = true;
+    if (!reported_[i]) {
+      journal_.Log(
+          LOG_ERR,
+          absl::StrCat("worker ", i, " stuck in one task for ", stuck.count(),
+                       " ms (watchdog_stall_ms=", stall.count(),
+                       "): watchdog pings stopped"),
+          {{"PARKD_WORKER", absl::StrCat(i)},
+           {"PARKD_STUCK_MS", absl::StrCat(stuck.count())}});
+      reported_[i] = true;
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stopped_) return;
+  if (!wedged) notifier_.Watchdog();
+  (void)ArmLocked();
+}
+
+}  // namespace parkd

@@ -1,0 +1,61 @@
+// PoolWatchdog: systemd's WATCHDOG=1, sent from a task that runs on the
+// pool, and only while every worker is parked, searching, or has finished a
+// task since the last check. A worker stuck in one task for longer than
+// watchdog_stall_ms stops the pings (and is named in the journal), so a
+// wedged pool gets restarted instead of being reported alive by a thread
+// that does not depend on it.
+//
+// Thread-safety: Start/Stop/set_stall from the main thread; Check runs as a
+// task, one at a time (each check arms the next).
+#ifndef PARKD_DAEMON_POOL_WATCHDOG_H_
+#define PARKD_DAEMON_POOL_WATCHDOG_H_
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "daemon/journal.h"
+#include "daemon/notifier.h"
+#include "park/runtime/runtime.h"
+
+namespace parkd {
+
+class PoolWatchdog {
+ public:
+  using Clock = park::Runtime::Clock;
+
+  PoolWatchdog(park::Runtime& runtime, const Notifier& notifier,
+               const Journal& journal, std::chrono::microseconds interval,
+               std::chrono::milliseconds stall);
+
+  absl::Status Start();
+  // Cancels the next check; no ping is sent after Stop returns (a check
+  // already running may still finish). Idempotent.
+  void Stop();
+  void set_stall(std::chrono::milliseconds stall) { stall_ms_ = stall.count(); }
+
+ private:
+  void Check();
+  absl::Status ArmLocked();
+
+  park::Runtime& runtime_;
+  const Notifier& notifier_;
+  const Journal& journal_;
+  const std::chrono::microseconds interval_;
+  std::atomic<int64_t> stall_ms_;
+
+  std::mutex mu_;  // guards stopped_ and next_
+  bool stopped_ = false;
+  std::optional<park::TimerHandle> next_;
+
+  // Check-only state (one check at a time).
+  std::vector<uint64_t> last_tasks_;
+  std::vector<Clock::time_point> last_progress_;
+  std::vector<bool> reported_;
+};
+
+}  // namespace parkd
+
+#endif  // PARKD_DAEMON_POOL_WATCHDOG_H_
