@@ -76,6 +76,33 @@ bool ValidTcpAddress(const std::string& s) {
   return inet_pton(AF_INET, host.c_str(), buf) == 1;
 }
 
+absl::Status ReadUnixList(const std::string& source, const toml::node& node,
+                          std::vector<std::string>* out) {
+  const char* allowed =
+      "listen.unix must be an array of absolute socket paths (at most 107 "
+      "bytes each)";
+  const toml::array* array = node.as_array();
+  if (array == nullptr) {
+    return Invalid(source, node,
+                   absl::StrCat(allowed, ", got a ", TypeName(node.type())));
+  }
+  out->clear();
+  for (size_t i = 0; i < array->size(); ++i) {
+    const toml::node& item = *array->get(i);
+    const auto* s = item.as_string();
+    if (s == nullptr || s->get().empty() || s->get()[0] != '/' ||
+        s->get().size() > 107) {
+      return Invalid(
+          source, item,
+          absl::StrCat(allowed, "; item ", i, " is ",
+                       s == nullptr ? absl::StrCat("a ", TypeName(item.type()))
+                                    : absl::StrCat("\"", s->get(), "\"")));
+    }
+    out->push_back(s->get());
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ReadTcpList(const std::string& source, const toml::node& node,
                          std::vector<std::string>* out) {
   const char* allowed =
@@ -137,10 +164,29 @@ const std::vector<std::pair<std::string, std::vector<Key>>>& Tables() {
             IntKey("daemon.watchdog_stall_ms", 1, 3600000,
                    [](Config* c, int64_t v) { c->watchdog_stall_ms = v; })}},
           {"listen",
-           {Key{"listen.tcp", [](const std::string& source,
-                                 const toml::node& node, Config* c) {
+           {Key{"listen.tcp",
+                [](const std::string& source, const toml::node& node,
+                   Config* c) {
                   return ReadTcpList(source, node, &c->listen_tcp);
+                }},
+            Key{"listen.unix",
+                [](const std::string& source, const toml::node& node,
+                   Config* c) {
+                  return ReadUnixList(source, node, &c->listen_unix);
                 }}}},
+          {"http",
+           {IntKey("http.max_connections", 1, 1000000,
+                   [](Config* c, int64_t v) { c->max_connections = v; }),
+            IntKey("http.max_header_bytes", 256, 65535,
+                   [](Config* c, int64_t v) { c->max_header_bytes = v; }),
+            IntKey("http.request_timeout_ms", 1, 600000,
+                   [](Config* c, int64_t v) { c->request_timeout_ms = v; }),
+            IntKey("http.idle_timeout_ms", 1, 3600000,
+                   [](Config* c, int64_t v) { c->idle_timeout_ms = v; }),
+            IntKey("http.work_max_cpu_us", 0, 10000000,
+                   [](Config* c, int64_t v) { c->work_max_cpu_us = v; }),
+            IntKey("http.work_max_sleep_ms", 0, 600000,
+                   [](Config* c, int64_t v) { c->work_max_sleep_ms = v; })}},
       };
   return *tables;
 }
@@ -199,7 +245,7 @@ absl::StatusOr<Config> ParseConfig(std::string_view text,
       return Invalid(source_name, value,
                      absl::StrCat("unknown key '", name,
                                   "'; known tables: [runtime], [daemon], "
-                                  "[listen]"));
+                                  "[listen], [http]"));
     }
   }
   return config;
@@ -221,14 +267,24 @@ absl::StatusOr<Config> LoadConfig(const std::string& path) {
 }
 
 std::string FormatConfig(const Config& c) {
-  std::vector<std::string> quoted;
-  for (const std::string& a : c.listen_tcp) quoted.push_back(absl::StrCat("\"", a, "\""));
-  return absl::StrCat("[runtime]\nworkers = ", c.workers,
-                      "\n\n[daemon]\ndrain_timeout_ms = ", c.drain_timeout_ms,
-                      "\nstats_interval_s = ", c.stats_interval_s,
-                      "\nwatchdog_stall_ms = ", c.watchdog_stall_ms,
-                      "\n\n[listen]\ntcp = [", absl::StrJoin(quoted, ", "),
-                      "]\n");
+  auto quoted = [](const std::vector<std::string>& list) {
+    std::vector<std::string> out;
+    for (const std::string& a : list) out.push_back(absl::StrCat("\"", a, "\""));
+    return absl::StrCat("[", absl::StrJoin(out, ", "), "]");
+  };
+  return absl::StrCat(
+      "[runtime]\nworkers = ", c.workers,
+      "\n\n[daemon]\ndrain_timeout_ms = ", c.drain_timeout_ms,
+      "\nstats_interval_s = ", c.stats_interval_s,
+      "\nwatchdog_stall_ms = ", c.watchdog_stall_ms,
+      "\n\n[listen]\ntcp = ", quoted(c.listen_tcp),
+      "\nunix = ", quoted(c.listen_unix),
+      "\n\n[http]\nmax_connections = ", c.max_connections,
+      "\nmax_header_bytes = ", c.max_header_bytes,
+      "\nrequest_timeout_ms = ", c.request_timeout_ms,
+      "\nidle_timeout_ms = ", c.idle_timeout_ms,
+      "\nwork_max_cpu_us = ", c.work_max_cpu_us,
+      "\nwork_max_sleep_ms = ", c.work_max_sleep_ms, "\n");
 }
 
 }  // namespace parkd

@@ -33,6 +33,15 @@ struct Config {
   // [listen] tcp: "HOST:PORT" listeners (IPv4 or [IPv6] literal), used
   // when systemd passes no sockets.
   std::vector<std::string> listen_tcp = {"127.0.0.1:8080"};
+  // [listen] unix: absolute paths of Unix stream sockets, ditto.
+  std::vector<std::string> listen_unix = {};
+  // [http] limits.
+  int64_t max_connections = 1024;      // 1..1000000
+  int64_t max_header_bytes = 8192;     // 256..65535
+  int64_t request_timeout_ms = 10000;  // 1..600000
+  int64_t idle_timeout_ms = 60000;     // 1..3600000
+  int64_t work_max_cpu_us = 100000;    // 0..10000000
+  int64_t work_max_sleep_ms = 10000;   // 0..600000
 
   friend bool operator==(const Config&, const Config&) = default;
 };

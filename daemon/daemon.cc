@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "daemon/counter_report.h"
+#include "daemon/http_server.h"
 #include "daemon/listeners.h"
 #include "daemon/pool_watchdog.h"
 #include "park/runtime/runtime.h"
@@ -42,6 +43,17 @@ std::optional<milliseconds> TestFault(const char* kind) {
 uint64_t Activity(const park::RuntimeCounters& c) {
   return c.total.tasks_run + c.total.parks_driver + c.total.parks_condvar +
          c.total.unparks_noop + c.total.spurious_wakeups;
+}
+
+HttpServerOptions HttpOptionsFrom(const Config& c) {
+  HttpServerOptions o;
+  o.max_connections = static_cast<size_t>(c.max_connections);
+  o.limits.max_header_bytes = static_cast<size_t>(c.max_header_bytes);
+  o.limits.request_timeout = milliseconds(c.request_timeout_ms);
+  o.limits.idle_timeout = milliseconds(c.idle_timeout_ms);
+  o.work.max_cpu_us = static_cast<uint64_t>(c.work_max_cpu_us);
+  o.work.max_sleep_ms = static_cast<uint64_t>(c.work_max_sleep_ms);
+  return o;
 }
 
 }  // namespace
@@ -99,9 +111,21 @@ void Daemon::Reload() {
                                 fresh->workers, ")"));
     fresh->workers = config_.workers;
   }
-  if (fresh->listen_tcp != config_.listen_tcp) {
-    kept.push_back("listen.tcp");
+  if (fresh->listen_tcp != config_.listen_tcp ||
+      fresh->listen_unix != config_.listen_unix) {
+    kept.push_back("[listen]");
     fresh->listen_tcp = config_.listen_tcp;
+    fresh->listen_unix = config_.listen_unix;
+  }
+  if (fresh->max_connections != config_.max_connections ||
+      fresh->max_header_bytes != config_.max_header_bytes ||
+      fresh->request_timeout_ms != config_.request_timeout_ms ||
+      fresh->idle_timeout_ms != config_.idle_timeout_ms) {
+    kept.push_back("[http] limits other than work_max_*");
+    fresh->max_connections = config_.max_connections;
+    fresh->max_header_bytes = config_.max_header_bytes;
+    fresh->request_timeout_ms = config_.request_timeout_ms;
+    fresh->idle_timeout_ms = config_.idle_timeout_ms;
   }
   if (!kept.empty()) {
     journal_.Log(LOG_WARNING,
@@ -126,7 +150,8 @@ int Daemon::Run() {
     return EX_OSERR;
   }
   absl::StatusOr<park::SignalFd> signals = park::SignalFd::Create(kSignals);
-  absl::StatusOr<ListenerSet> listeners = OpenListeners(config_.listen_tcp);
+  absl::StatusOr<ListenerSet> listeners =
+      OpenListeners(config_.listen_tcp, config_.listen_unix);
   if (!signals.ok() || !listeners.ok()) {
     journal_.Log(LOG_ERR, std::string((!signals.ok() ? signals.status()
                                                      : listeners.status())
@@ -155,12 +180,17 @@ int Daemon::Run() {
           }
         }
       });
-  Acceptor acceptor;
   if (!signal_token.ok()) {
     journal_.Log(LOG_ERR, std::string(signal_token.status().message()));
     return EX_OSERR;
   }
-  if (absl::Status s = acceptor.Start(rt, *listeners); !s.ok()) {
+  std::vector<std::string> names;
+  for (const Listener& l : listeners->listeners) names.push_back(l.name);
+  const bool activated = listeners->from_socket_activation;
+  // Declared after the runtime, so destroyed before it: its tasks and
+  // callbacks are gone once the runtime has shut down (Drain below).
+  HttpServer server(rt, journal_, HttpOptionsFrom(config_));
+  if (absl::Status s = server.Start(*std::move(listeners)); !s.ok()) {
     journal_.Log(LOG_ERR, std::string(s.message()));
     return EX_OSERR;
   }
@@ -186,16 +216,13 @@ int Daemon::Run() {
     });
   }
 
-  std::vector<std::string> names;
-  for (const Listener& l : listeners->listeners) names.push_back(l.name);
   park::RuntimeCounters counters = rt.counters();
   journal_.Log(
       LOG_INFO,
       absl::StrCat("parkd ", PARKD_VERSION, " started: ", rt.num_workers(),
                    " workers, ", names.size(), " listener",
                    names.size() == 1 ? "" : "s",
-                   listeners->from_socket_activation ? " from socket activation"
-                                                     : " from the config",
+                   activated ? " from socket activation" : " from the config",
                    names.empty() ? "" : " (", absl::StrJoin(names, ", "),
                    names.empty() ? "" : ")"),
       TotalFields(counters));
@@ -237,6 +264,7 @@ int Daemon::Run() {
     }
     if (*event == Event::kReload) {
       Reload();
+      server.set_work_limits(HttpOptionsFrom(config_).work);
       if (watchdog) watchdog->set_stall(milliseconds(config_.watchdog_stall_ms));
       next_stats = Clock::now() + std::chrono::seconds(config_.stats_interval_s);
       notifier_.Ready(status);
@@ -250,12 +278,19 @@ int Daemon::Run() {
   journal_.Log(LOG_INFO, absl::StrCat("stop requested: draining (deadline ",
                                       config_.drain_timeout_ms, " ms)"));
   const Clock::time_point started = Clock::now();
-  acceptor.Stop(rt);
+  const Clock::time_point deadline =
+      started + milliseconds(config_.drain_timeout_ms);
+  // Listeners close, /healthz turns 503, idle connections close; requests
+  // in flight are answered with "Connection: close".
+  server.BeginDrain();
+  while (server.open_connections() > 0 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(2));
+  }
+  const size_t unfinished_connections = server.open_connections();
   if (watchdog) watchdog->Stop();
   uint64_t last_live = UINT64_MAX;
   auto last_extend = Clock::time_point{};
-  const park::DrainReport report = rt.Drain(
-      started + milliseconds(config_.drain_timeout_ms), [&](uint64_t live) {
+  const park::DrainReport report = rt.Drain(deadline, [&](uint64_t live) {
         // Tell systemd the drain moves, at most once a second, and only
         // while it does (a drain that stopped moving gets no extension).
         if (live < last_live && Clock::now() - last_extend >= std::chrono::seconds(1)) {
@@ -272,12 +307,17 @@ int Daemon::Run() {
                       absl::StrCat(report.shutdown.tasks_abandoned));
   fields.emplace_back("PARKD_ABANDONED_TIMERS",
                       absl::StrCat(report.shutdown.timers_abandoned));
-  if (!report.completed) {
+  fields.emplace_back("PARKD_ABANDONED_CONNECTIONS",
+                      absl::StrCat(unfinished_connections));
+  fields.emplace_back("PARKD_HTTP_ACCEPTED", absl::StrCat(server.accepted()));
+  if (!report.completed || unfinished_connections > 0) {
     journal_.Log(LOG_ERR,
                  absl::StrCat("drain deadline passed after ", took.count(),
                               " ms: ", report.shutdown.tasks_abandoned,
-                              " tasks and ", report.shutdown.timers_abandoned,
-                              " timers abandoned; final ", StatusLine(counters)),
+                              " tasks, ", report.shutdown.timers_abandoned,
+                              " timers and ", unfinished_connections,
+                              " connections abandoned; final ",
+                              StatusLine(counters)),
                  fields);
     return 1;
   }

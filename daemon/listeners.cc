@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
@@ -53,9 +55,34 @@ absl::StatusOr<Listener> BindTcp(const std::string& address) {
   return Listener{std::move(fd), address};
 }
 
+absl::StatusOr<Listener> BindUnix(const std::string& path) {
+  struct sockaddr_un sa = {};
+  sa.sun_family = AF_UNIX;
+  std::memcpy(sa.sun_path, path.data(), path.size());
+  park::UniqueFd fd(
+      socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) {
+    return park::SyscallError(absl::StrCat("socket(unix:", path, ")"), errno);
+  }
+  // A socket file left by an earlier run; anything else at the path is an
+  // error from bind, named below.
+  struct stat st;
+  if (lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) {
+    unlink(path.c_str());
+  }
+  if (bind(fd.get(), reinterpret_cast<struct sockaddr*>(&sa), sizeof sa) != 0) {
+    return park::SyscallError(absl::StrCat("bind(unix:", path, ")"), errno);
+  }
+  if (listen(fd.get(), SOMAXCONN) != 0) {
+    return park::SyscallError(absl::StrCat("listen(unix:", path, ")"), errno);
+  }
+  return Listener{std::move(fd), absl::StrCat("unix:", path)};
+}
+
 }  // namespace
 
-absl::StatusOr<ListenerSet> OpenListeners(const std::vector<std::string>& tcp) {
+absl::StatusOr<ListenerSet> OpenListeners(const std::vector<std::string>& tcp,
+                                          const std::vector<std::string>& unix) {
   ListenerSet set;
   // 0: leave LISTEN_FDS in the environment (never modify it; see STYLE).
   const int n = sd_listen_fds(0);
@@ -82,31 +109,12 @@ absl::StatusOr<ListenerSet> OpenListeners(const std::vector<std::string>& tcp) {
     if (!l.ok()) return l.status();
     set.listeners.push_back(*std::move(l));
   }
-  return set;
-}
-
-absl::Status Acceptor::Start(park::Runtime& runtime, ListenerSet& set) {
-  for (Listener& l : set.listeners) {
-    const int fd = l.fd.get();
-    absl::StatusOr<park::IoToken> token = runtime.RegisterIo(
-        fd, EPOLLIN | EPOLLET, [fd, accepted = accepted_](uint32_t) {
-          // Edge-triggered: accept until the backlog is empty.
-          for (;;) {
-            const int c = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
-            if (c < 0) break;  // EAGAIN, or an error to retry next edge
-            accepted->fetch_add(1);
-            close(c);
-          }
-        });
-    if (!token.ok()) return token.status();
-    tokens_.push_back(*token);
+  for (const std::string& path : unix) {
+    absl::StatusOr<Listener> l = BindUnix(path);
+    if (!l.ok()) return l.status();
+    set.listeners.push_back(*std::move(l));
   }
-  return absl::OkStatus();
-}
-
-void Acceptor::Stop(park::Runtime& runtime) {
-  for (park::IoToken t : tokens_) (void)runtime.DeregisterIo(t);
-  tokens_.clear();
+  return set;
 }
 
 }  // namespace parkd

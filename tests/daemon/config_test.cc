@@ -69,7 +69,13 @@ INSTANTIATE_TEST_SUITE_P(
                 "[runtime]: workers"},
         BadCase{"[server]\nport = 1\n",
                 "p.toml:1:1: unknown key 'server'; known tables: [runtime], "
-                "[daemon], [listen]"},
+                "[daemon], [listen], [http]"},
+        BadCase{"[listen]\nunix = [\"relative.sock\"]\n",
+                "p.toml:2:9: listen.unix must be an array of absolute socket "
+                "paths (at most 107 bytes each); item 0 is \"relative.sock\""},
+        BadCase{"[http]\nmax_header_bytes = 100\n",
+                "p.toml:2:20: http.max_header_bytes must be an integer from "
+                "256 to 65535, got 100"},
         BadCase{"[daemon]\ndrain_timeout_ms = 700000\n",
                 "p.toml:2:20: daemon.drain_timeout_ms must be an integer from "
                 "0 to 600000, got 700000"},

@@ -1,0 +1,83 @@
+#include "daemon/http/request.h"
+
+#include <http_parser.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
+
+namespace parkd::http {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  return absl::ascii_tolower(static_cast<unsigned char>(c)) - 'a' + 10;
+}
+
+absl::string_view Field(absl::string_view url, const http_parser_url& u,
+                        http_parser_url_fields f) {
+  if ((u.field_set & (1 << f)) == 0) return {};
+  return url.substr(u.field_data[f].off, u.field_data[f].len);
+}
+
+}  // namespace
+
+const std::string* Request::FindHeader(
+    absl::string_view lower_case_name) const {
+  for (const auto& [name, value] : headers) {
+    if (name == lower_case_name) return &value;
+  }
+  return nullptr;
+}
+
+absl::Status PercentDecode(absl::string_view s, std::string* out) {
+  out->clear();
+  out->reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out->push_back(' ');
+    } else if (s[i] != '%') {
+      out->push_back(s[i]);
+    } else if (i + 2 < s.size() && absl::ascii_isxdigit(s[i + 1]) &&
+               absl::ascii_isxdigit(s[i + 2])) {
+      out->push_back(
+          static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
+      i += 2;
+    } else {
+      return absl::InvalidArgumentError(
+          "bad percent-escape in the query: '%' must be followed by two hex "
+          "digits");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseQuery(absl::string_view raw, QueryMap* out) {
+  out->clear();
+  for (absl::string_view part : absl::StrSplit(raw, '&', absl::SkipEmpty())) {
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(part, absl::MaxSplits('=', 1));
+    std::string key, value;
+    if (absl::Status s = PercentDecode(kv.first, &key); !s.ok()) return s;
+    if (absl::Status s = PercentDecode(kv.second, &value); !s.ok()) return s;
+    out->emplace(std::move(key), std::move(value));  // first one wins
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseTarget(Request* request) {
+  const std::string& target = request->target;
+  http_parser_url u;
+  http_parser_url_init(&u);
+  // http_parser_url keeps 16-bit offsets: a longer target cannot be
+  // described (RequestParser's header limit keeps targets below this).
+  if (target.size() > UINT16_MAX ||
+      http_parser_parse_url(target.data(), target.size(), /*is_connect=*/0,
+                            &u) != 0) {
+    return absl::InvalidArgumentError("request target is not a valid URL");
+  }
+  absl::string_view path = Field(target, u, UF_PATH);
+  request->path = path.empty() ? "/" : std::string(path);
+  return ParseQuery(Field(target, u, UF_QUERY), &request->query);
+}
+
+}  // namespace parkd::http
