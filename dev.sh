@@ -4,8 +4,10 @@
 #   ./dev.sh run    install what is missing, build, run parkd in the
 #                   foreground on config/parkd.toml (Ctrl-C drains and stops)
 #   ./dev.sh test   install what is missing, then build and run every test:
-#                   the normal build (unit, process, stress, spin model),
-#                   ThreadSanitizer (clang 14) and ASan+UBSan (g++ 12)
+#                   the normal build (unit, process, integration under the
+#                   real systemd, stress, spin model), ThreadSanitizer
+#                   (clang 14), ASan+UBSan (g++ 12), and the libFuzzer run
+#                   of the HTTP request path (clang 14)
 #   ./dev.sh deps   only install what is missing
 #   ./dev.sh bench  build and run the Google Benchmark programs
 #
@@ -18,6 +20,8 @@ PACKAGES=(
   meson ninja-build pkg-config g++ clang-14 libclang-rt-14-dev python3
   libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev libsystemd-dev
   libtomlplusplus-dev libhttp-parser-dev spin
+  # test tools: real clients, the real service manager and journal
+  curl wrk systemd util-linux
 )
 
 as_root() {
@@ -97,6 +101,13 @@ cmd_test() {
   run_suite build-tsan "clang tsan" --no-suite model
   setup build-asan -Db_sanitize=address,undefined
   run_suite build-asan "gcc asan+ubsan" --no-suite model
+  # The fuzz target alone, in a clang tree without b_sanitize (the target
+  # brings its own -fsanitize=fuzzer,address,undefined).
+  if [[ ! -f build-fuzz/build.ninja ]]; then
+    CXX=clang++-14 meson setup build-fuzz >/dev/null
+  fi
+  ninja -C build-fuzz tests/fuzz/request_parser_fuzz
+  run_suite build-fuzz "clang libfuzzer" --no-rebuild --suite fuzz
   echo "Total: $TOTAL_PASSED passed, $TOTAL_FAILED failed"
   if ((TOTAL_SKIPPED > 0)); then
     echo "dev.sh: $TOTAL_SKIPPED tests skipped: a skip is a failure here" >&2
@@ -123,7 +134,7 @@ case "${1:-}" in
   deps) deps ;;
   bench) cmd_bench ;;
   *)
-    sed -n '2,12p' "$0" >&2
+    sed -n '2,/^$/p' "$0" >&2
     exit 2
     ;;
 esac

@@ -126,7 +126,7 @@ void HttpConnection::StartWork(uint64_t seq, http::WorkOrder order,
         slot.ready = true;
         slot.close_after = true;
         slot.bytes = http::Serialize(
-            http::TextResponse(503, "shutting down"), /*keep_alive=*/false);
+            http::TextResponse(503, "shutting down\n"), /*keep_alive=*/false);
       }
     }
   }
@@ -205,7 +205,7 @@ void HttpConnection::OnTimer() {
     slots_.push_back(Slot{next_seq_++, true, true,
                           http::Serialize(http::TextResponse(
                                               408, "request not received in "
-                                                   "time; closing"),
+                                                   "time; closing\n"),
                                           /*keep_alive=*/false)});
     FlushLocked();
     return;

@@ -350,6 +350,10 @@ TEST(RuntimeTest, CountersAddUp) {
                   }).ok());
   }
   ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(20)));
+  // tasks_run counts a task once it has returned: the last one may still
+  // be returning when `done` fires.
+  ASSERT_TRUE(testing::Await(
+      [&] { return rt->counters().total.tasks_run >= 100; }));
   const RuntimeCounters c = rt->counters();
   ASSERT_EQ(c.workers.size(), 2u);
   uint64_t sum = 0;

@@ -1,0 +1,158 @@
+// libFuzzer target for the HTTP request layer: feeds the input to a
+// RequestParser in chunks, routes and serializes whatever it yields, and
+// checks the contracts of request_parser.h, router.h and response.h.
+//
+// The whole input is the byte stream; chunk sizes come from a generator
+// seeded by its first bytes, so a seed that is a plain request stays one.
+// The same input is also fed in one piece to a second parser: how bytes
+// are split must not change what is parsed.
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "daemon/http/request_parser.h"
+#include "daemon/http/response.h"
+#include "daemon/http/router.h"
+
+namespace parkd::http {
+namespace {
+
+#define FUZZ_CHECK(cond)                                                   \
+  do {                                                                     \
+    if (!(cond)) {                                                         \
+      fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, \
+              #cond);                                                      \
+      abort();                                                             \
+    }                                                                      \
+  } while (0)
+
+constexpr size_t kHeaderLimit = 512;
+constexpr size_t kBodyLimit = 128;
+
+class FakeContext : public RouterContext {
+ public:
+  explicit FakeContext(bool draining) : draining_(draining) {
+    stats_.workers.resize(2);
+    stats_.workers[1].tasks_run = 7;
+    stats_.total.tasks_run = 7;
+  }
+  bool draining() const override { return draining_; }
+  StatsSnapshot Stats() const override { return stats_; }
+  WorkLimits work_limits() const override { return {1000, 50}; }
+
+ private:
+  bool draining_;
+  StatsSnapshot stats_;
+};
+
+// Split points: a xorshift generator seeded by the first 8 input bytes.
+class Splitter {
+ public:
+  Splitter(const uint8_t* data, size_t size) {
+    for (size_t i = 0; i < size && i < 8; ++i) state_ = state_ * 131 + data[i];
+  }
+  size_t Next() {
+    state_ ^= state_ << 13;
+    state_ ^= state_ >> 7;
+    state_ ^= state_ << 17;
+    const uint64_t r = state_ % 16;
+    // Mostly small pieces, sometimes everything that is left.
+    return r == 0 ? SIZE_MAX : 1 + (state_ >> 8) % (r < 8 ? 4 : 64);
+  }
+
+ private:
+  uint64_t state_ = 0x9e3779b97f4a7c15u;
+};
+
+void CheckSerialized(const Response& response, bool keep_alive) {
+  static const std::set<int> kStatuses = {200, 400, 404, 405,
+                                          413, 431, 503, 505};
+  FUZZ_CHECK(kStatuses.count(response.status) == 1);
+  const std::string wire = Serialize(response, keep_alive);
+  FUZZ_CHECK(!wire.empty());
+  FUZZ_CHECK(wire.rfind("HTTP/1.1 ", 0) == 0);
+  FUZZ_CHECK(wire.size() > response.body.size());
+  FUZZ_CHECK(wire.compare(wire.size() - response.body.size(), std::string::npos,
+                          response.body) == 0);
+}
+
+void RouteAll(const std::vector<Request>& requests, const FakeContext& ctx) {
+  for (const Request& request : requests) {
+    FUZZ_CHECK(!request.method.empty());
+    FUZZ_CHECK(!request.path.empty());
+    FUZZ_CHECK(request.body.size() <= kBodyLimit);
+    RouteResult result = Route(request, ctx);
+    if (const auto* order = std::get_if<WorkOrder>(&result)) {
+      FUZZ_CHECK(request.method == "GET" && request.path == "/work");
+      FUZZ_CHECK(order->cpu_us <= 1000 && order->sleep_ms <= 50);
+      CheckSerialized(WorkDoneResponse(*order), request.keep_alive);
+    } else {
+      CheckSerialized(std::get<Response>(result), request.keep_alive);
+    }
+  }
+}
+
+struct Outcome {
+  std::vector<Request> requests;
+  std::optional<ParseError> error;
+  size_t consumed = 0;
+};
+
+Outcome FeedInPieces(absl::string_view input, Splitter* splitter,
+                     const FakeContext& ctx) {
+  RequestParser parser(kHeaderLimit, kBodyLimit);
+  Outcome out;
+  for (size_t at = 0; at < input.size();) {
+    const size_t n = std::min(splitter->Next(), input.size() - at);
+    const RequestParser::State before = parser.state();
+    FeedResult r = parser.Feed(input.substr(at, n));
+    FUZZ_CHECK(r.consumed <= n);
+    if (before != RequestParser::State::kReading) {
+      FUZZ_CHECK(r.consumed == 0 && r.requests.empty());
+    }
+    FUZZ_CHECK(r.error.has_value() ==
+               (parser.state() == RequestParser::State::kFailed));
+    if (parser.state() == RequestParser::State::kReading) {
+      FUZZ_CHECK(r.consumed == n);
+    }
+    if (out.error.has_value()) FUZZ_CHECK(r.error == out.error);
+    RouteAll(r.requests, ctx);
+    for (Request& q : r.requests) out.requests.push_back(std::move(q));
+    out.error = r.error;
+    out.consumed += r.consumed;
+    at += n;
+  }
+  if (out.error.has_value()) {
+    const std::set<int> kErrors = {400, 413, 431, 505};
+    FUZZ_CHECK(kErrors.count(out.error->status) == 1);
+    FUZZ_CHECK(!out.error->message.empty());
+    CheckSerialized(ErrorResponse(*out.error), /*keep_alive=*/true);
+  }
+  return out;
+}
+
+}  // namespace
+}  // namespace parkd::http
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace parkd::http;
+  const absl::string_view input(reinterpret_cast<const char*>(data), size);
+  const FakeContext ctx(/*draining=*/size % 2 == 1);
+  Splitter pieces(data, size);
+  Outcome split = FeedInPieces(input, &pieces, ctx);
+  FUZZ_CHECK(split.consumed <= size);
+
+  RequestParser whole(kHeaderLimit, kBodyLimit);
+  FeedResult once = whole.Feed(input);
+  FUZZ_CHECK(once.consumed <= size);
+  FUZZ_CHECK(once.requests == split.requests);
+  FUZZ_CHECK(once.error == split.error);
+  FUZZ_CHECK(once.consumed == split.consumed);
+  return 0;
+}
