@@ -71,6 +71,12 @@ int main(int argc, char** argv) {
   const parkd::Journal journal = parkd::Journal::Detect();
 
   const std::string path = absl::GetFlag(FLAGS_config);
+  // The first entry also opens libsystemd's journal socket, which it does
+  // lazily: here, before any thread exists, rather than racing in two
+  // threads' first messages (ThreadSanitizer cannot see libsystemd's own
+  // synchronisation of it).
+  journal.Log(LOG_DEBUG, absl::StrCat("parkd ", PARKD_VERSION,
+                                      " starting, config ", path));
   absl::StatusOr<parkd::Config> config = parkd::LoadConfig(path);
   if (!config.ok()) {
     journal.Log(LOG_ERR, std::string(config.status().message()));
