@@ -211,6 +211,11 @@ ParkResult Parker::ParkOnCondvar(std::optional<Clock::time_point> deadline) {
   }
   shared_->condvar_sleepers_.fetch_sub(1);
   core.mu.Unlock();
+  // Leaving without the driver while it is free: a hand-off may have been
+  // meant for us; pass it on so that a remaining sleeper takes the driver.
+  // (After the count went down and our mutex is released: seq_cst against
+  // a holder's store-then-count in ReleaseDriver.)
+  if (!shared_->driver_locked()) shared_->HandOffIfIdle();
   return result;
 }
 

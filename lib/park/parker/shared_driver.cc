@@ -29,6 +29,10 @@ void SharedDriver::Shutdown() {
 
 void SharedDriver::ReleaseDriver() {
   driver_locked_.store(false);
+  HandOffIfIdle();
+}
+
+void SharedDriver::HandOffIfIdle() {
   if (condvar_sleepers_.load() == 0) return;
   MutexLock lock(&parkers_mu_);
   for (internal::ParkerCore* core : parkers_) {

@@ -48,6 +48,8 @@ class SharedDriver {
   // The try-lock on the driver. Acquire/release: a holder sees everything the
   // previous holder did during its turn. Used by Parker; exposed for tests
   // and benchmarks that need to hold the driver on purpose.
+  bool driver_locked() const { return driver_locked_.load(); }
+
   bool TryLockDriver() {
     // Relaxed pre-check keeps a contended lock from bouncing its cache line;
     // the acquire CAS pairs with UnlockDriver's release store.
@@ -63,6 +65,13 @@ class SharedDriver {
   // seq_cst, ordered before the read of the sleeper count (pairs with
   // Parker::ParkOnCondvar). Must not be called holding a parker's mutex.
   void ReleaseDriver() ABSL_LOCKS_EXCLUDED(parkers_mu_);
+
+  // ReleaseDriver's second half: if Parkers sleep on their condvars,
+  // signal one to take the (free) driver. Also called by a condvar sleeper
+  // that leaves without the driver while it is free: a hand-off may have
+  // been spent on it (it was being unparked anyway), and another sleeper
+  // must get it (found by the spin model with three parkers).
+  void HandOffIfIdle() ABSL_LOCKS_EXCLUDED(parkers_mu_);
 
   // Hand-offs taken: condvar sleepers that moved into the driver.
   uint64_t handoffs() const { return handoffs_.load(std::memory_order_relaxed); }
