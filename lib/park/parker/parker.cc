@@ -166,8 +166,11 @@ ParkResult Parker::ParkOnCondvar(std::optional<Clock::time_point> deadline) {
       break;
     }
     // Nobody holds the driver (its holder left, and handed it to a condvar
-    // sleeper, maybe us): take it over instead of sleeping here.
-    if (shared_->TryLockDriver()) {
+    // sleeper, maybe us): take it over instead of sleeping here. The
+    // seq_cst load (not TryLockDriver's relaxed pre-check) is what pairs
+    // with ReleaseDriver's seq_cst store-then-load of the sleeper count, on
+    // weakly ordered CPUs too.
+    if (!shared_->driver_locked() && shared_->TryLockDriver()) {
       uint32_t expected = kParkedCondvar;
       if (core.state.compare_exchange_strong(expected, kParkedDriver)) {
         shared_->condvar_sleepers_.fetch_sub(1);

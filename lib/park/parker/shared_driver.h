@@ -45,14 +45,16 @@ class SharedDriver {
   void Shutdown() ABSL_LOCKS_EXCLUDED(parkers_mu_);
   bool is_shut_down() const { return shut_down_.load(); }
 
-  // The try-lock on the driver. Acquire/release: a holder sees everything the
+  // The try-lock on the driver. Acquire, paired with the release (seq_cst)
+  // store in ReleaseDriver/UnlockDriver: a holder sees everything the
   // previous holder did during its turn. Used by Parker; exposed for tests
   // and benchmarks that need to hold the driver on purpose.
+  // seq_cst: see Parker::ParkOnCondvar.
   bool driver_locked() const { return driver_locked_.load(); }
 
   bool TryLockDriver() {
     // Relaxed pre-check keeps a contended lock from bouncing its cache line;
-    // the acquire CAS pairs with UnlockDriver's release store.
+    // the acquire CAS pairs with ReleaseDriver's (or UnlockDriver's) store.
     if (driver_locked_.load(std::memory_order_relaxed)) return false;
     bool expected = false;
     return driver_locked_.compare_exchange_strong(
