@@ -76,38 +76,16 @@ bool ValidTcpAddress(const std::string& s) {
   return inet_pton(AF_INET, host.c_str(), buf) == 1;
 }
 
-absl::Status ReadUnixList(const std::string& source, const toml::node& node,
-                          std::vector<std::string>* out) {
-  const char* allowed =
-      "listen.unix must be an array of absolute socket paths (at most 107 "
-      "bytes each)";
-  const toml::array* array = node.as_array();
-  if (array == nullptr) {
-    return Invalid(source, node,
-                   absl::StrCat(allowed, ", got a ", TypeName(node.type())));
-  }
-  out->clear();
-  for (size_t i = 0; i < array->size(); ++i) {
-    const toml::node& item = *array->get(i);
-    const auto* s = item.as_string();
-    if (s == nullptr || s->get().empty() || s->get()[0] != '/' ||
-        s->get().size() > 107) {
-      return Invalid(
-          source, item,
-          absl::StrCat(allowed, "; item ", i, " is ",
-                       s == nullptr ? absl::StrCat("a ", TypeName(item.type()))
-                                    : absl::StrCat("\"", s->get(), "\"")));
-    }
-    out->push_back(s->get());
-  }
-  return absl::OkStatus();
+bool ValidUnixPath(const std::string& s) {
+  return !s.empty() && s[0] == '/' && s.size() <= 107;
 }
 
-absl::Status ReadTcpList(const std::string& source, const toml::node& node,
-                         std::vector<std::string>* out) {
-  const char* allowed =
-      "listen.tcp must be an array of \"HOST:PORT\" strings (an IPv4 or "
-      "[IPv6] address and a port from 1 to 65535)";
+// Reads an array of strings, each accepted by `valid`; `allowed` says what
+// the key takes, for the error.
+absl::Status ReadStringList(const std::string& source, const toml::node& node,
+                            absl::string_view allowed,
+                            bool (*valid)(const std::string&),
+                            std::vector<std::string>* out) {
   const toml::array* array = node.as_array();
   if (array == nullptr) {
     return Invalid(source, node,
@@ -117,7 +95,7 @@ absl::Status ReadTcpList(const std::string& source, const toml::node& node,
   for (size_t i = 0; i < array->size(); ++i) {
     const toml::node& item = *array->get(i);
     const auto* s = item.as_string();
-    if (s == nullptr || !ValidTcpAddress(s->get())) {
+    if (s == nullptr || !valid(s->get())) {
       return Invalid(
           source, item,
           absl::StrCat(allowed, "; item ", i, " is ",
@@ -167,12 +145,21 @@ const std::vector<std::pair<std::string, std::vector<Key>>>& Tables() {
            {Key{"listen.tcp",
                 [](const std::string& source, const toml::node& node,
                    Config* c) {
-                  return ReadTcpList(source, node, &c->listen_tcp);
+                  return ReadStringList(
+                      source, node,
+                      "listen.tcp must be an array of \"HOST:PORT\" strings "
+                      "(an IPv4 or [IPv6] address and a port from 1 to "
+                      "65535)",
+                      ValidTcpAddress, &c->listen_tcp);
                 }},
             Key{"listen.unix",
                 [](const std::string& source, const toml::node& node,
                    Config* c) {
-                  return ReadUnixList(source, node, &c->listen_unix);
+                  return ReadStringList(
+                      source, node,
+                      "listen.unix must be an array of absolute socket paths "
+                      "(at most 107 bytes each)",
+                      ValidUnixPath, &c->listen_unix);
                 }}}},
           {"http",
            {IntKey("http.max_connections", 1, 1000000,

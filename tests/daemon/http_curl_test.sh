@@ -11,13 +11,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-passed=0
-failed=0
-check() {  # check NAME COMMAND...
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name" >&2; fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
 
 # A free loopback port, chosen by the kernel.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -171,5 +165,4 @@ check "EMFILE logged" grep -q "Too many open files .*pausing accepts for 100 ms"
 kill -TERM "$pid"
 wait "$pid"
 pid=""
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+check_summary

@@ -14,13 +14,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-passed=0
-failed=0
-check() {
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name" >&2; fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
 start() {
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   printf '[runtime]\nworkers = 2\n[listen]\ntcp = ["127.0.0.1:%s"]\n[http]\nmax_connections = 256\n' \
@@ -51,5 +45,4 @@ check "drain under load exits 0" [ $? -eq 0 ]
 pid=""
 check "no work abandoned" grep -q "PARKD_ABANDONED_TASKS=0 PARKD_ABANDONED_TIMERS=0 PARKD_ABANDONED_CONNECTIONS=0" "$tmp/log"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+check_summary

@@ -7,18 +7,7 @@ PARKD=$1
 ROOT=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-check() {  # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $name" >&2
-  fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
 
 out=$("$PARKD" --version)
 check "version" [ "$out" = "parkd 0.1.0" ]
@@ -104,5 +93,4 @@ check "the in-flight task completed before the drain ended" \
   bash -c "grep -n 'slow task finished' '$tmp/slow' | cut -d: -f1 > '$tmp/a'; grep -n 'drained in' '$tmp/slow' | cut -d: -f1 > '$tmp/b'; [ -s '$tmp/a' ] && [ -s '$tmp/b' ] && [ \$(cat '$tmp/a') -lt \$(cat '$tmp/b') ]"
 check "nothing abandoned" grep -q "PARKD_ABANDONED_TASKS=0" "$tmp/slow"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+check_summary
