@@ -104,10 +104,6 @@ bool Driver::CancelTimer(TimerId id) { return timers_.Cancel(id); }
 
 size_t Driver::CancelAllTimers() { return timers_.Clear(); }
 
-std::optional<Clock::time_point> Driver::next_timer() const {
-  return timers_.next_deadline();
-}
-
 absl::StatusOr<IoToken> Driver::Register(int fd, uint32_t events,
                                          std::shared_ptr<IoHandler> handler) {
   IoToken token = registry_.Insert(fd, std::move(handler));

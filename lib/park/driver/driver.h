@@ -80,7 +80,6 @@ class Driver {
   bool CancelTimer(TimerId id);
   // Drops every pending timer without running it; returns how many.
   size_t CancelAllTimers();
-  std::optional<Clock::time_point> next_timer() const;
 
   // I/O: watch `fd` for `events` (EPOLLIN, EPOLLOUT, EPOLLET, ...), calling
   // handler->OnReady in the turn that sees them. The driver shares ownership

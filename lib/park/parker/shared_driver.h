@@ -46,7 +46,7 @@ class SharedDriver {
   bool is_shut_down() const { return shut_down_.load(); }
 
   // The try-lock on the driver. Acquire, paired with the release (seq_cst)
-  // store in ReleaseDriver/UnlockDriver: a holder sees everything the
+  // store in ReleaseDriver: a holder sees everything the
   // previous holder did during its turn. Used by Parker; exposed for tests
   // and benchmarks that need to hold the driver on purpose.
   // seq_cst: see Parker::ParkOnCondvar.
@@ -54,13 +54,12 @@ class SharedDriver {
 
   bool TryLockDriver() {
     // Relaxed pre-check keeps a contended lock from bouncing its cache line;
-    // the acquire CAS pairs with ReleaseDriver's (or UnlockDriver's) store.
+    // the acquire CAS pairs with ReleaseDriver's store.
     if (driver_locked_.load(std::memory_order_relaxed)) return false;
     bool expected = false;
     return driver_locked_.compare_exchange_strong(
         expected, true, std::memory_order_acquire, std::memory_order_relaxed);
   }
-  void UnlockDriver() { driver_locked_.store(false, std::memory_order_release); }
 
   // Gives the driver up, and if Parkers sleep on their condvars signals one
   // of them to take it over (parker.h, "Driver hand-off"). The store is

@@ -50,7 +50,7 @@ TEST(SharedDriverTest, TryLockIsExclusive) {
   ASSERT_TRUE(shared.ok());
   EXPECT_TRUE((*shared)->TryLockDriver());
   EXPECT_FALSE((*shared)->TryLockDriver());
-  (*shared)->UnlockDriver();
+  (*shared)->ReleaseDriver();
   EXPECT_TRUE((*shared)->TryLockDriver());
 }
 
