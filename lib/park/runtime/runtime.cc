@@ -111,10 +111,9 @@ absl::Status Runtime::SpawnTask(std::unique_ptr<Task> task) {
         "Runtime::Spawn: the runtime is draining and takes no new work from "
         "outside; the task was not run");
   }
-  // Counted before it is visible, so LiveTasks never misses it.
-  remote_spawned_.fetch_add(1);
+  // The inject queue counts it before it is visible (accepted()), so
+  // LiveTasks never misses it.
   if (std::unique_ptr<Task> refused = inject_.Push(std::move(task))) {
-    remote_spawned_.fetch_sub(1);
     return absl::FailedPreconditionError(
         "Runtime::Spawn: the runtime is shut down; the task was not run");
   }
@@ -197,7 +196,7 @@ uint64_t Runtime::LiveTasks() const {
   // overstate what is live, never report 0 while something runs.
   uint64_t finished = timers_cancelled_.load();
   for (auto& w : workers_) finished += w->completed();
-  uint64_t started = remote_spawned_.load() + timers_added_.load();
+  uint64_t started = inject_.accepted() + timers_added_.load();
   for (auto& w : workers_) started += w->spawned();
   return started - finished;
 }
@@ -251,7 +250,7 @@ RuntimeCounters Runtime::counters() const {
     c.total.Add(c.workers.back());
   }
   c.driver = shared_->driver().counters();
-  c.tasks_spawned_remote = remote_spawned_.load();
+  c.tasks_spawned_remote = inject_.accepted();
   c.timers_pending = timers_pending_.load();
   return c;
 }

@@ -172,11 +172,10 @@ class Runtime {
   // runtime's life. Own cache line, away from the counters below.
   alignas(64) std::atomic<bool> draining_{false};
   std::atomic<bool> shut_down_{false};
-  // Task accounting outside the workers (see LiveTasks): spawns from
-  // outside, timers added, timers cancelled. Written by spawning threads;
-  // own cache line so that those writes do not evict the flags above.
-  alignas(64) std::atomic<uint64_t> remote_spawned_{0};
-  std::atomic<uint64_t> timers_added_{0};
+  // Timer accounting (see LiveTasks; spawns from outside are counted by
+  // the inject queue): timers added, cancelled, pending. Own cache line so
+  // that those writes do not evict the flags above.
+  alignas(64) std::atomic<uint64_t> timers_added_{0};
   std::atomic<uint64_t> timers_cancelled_{0};
   std::atomic<uint64_t> timers_pending_{0};
 };

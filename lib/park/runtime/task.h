@@ -25,11 +25,20 @@ namespace park {
 
 enum class TaskStatus { kDone, kYield };
 
+class InjectQueue;
+
 class Task {
  public:
   virtual ~Task() = default;
   // Runs one step of the task. Called by the runtime only.
   virtual TaskStatus Run() noexcept = 0;
+
+ private:
+  friend class InjectQueue;
+  // The inject queue's intrusive link, so that pushing from outside the
+  // pool allocates nothing and writes no shared memory but the queue's
+  // head. Meaningful only while the inject queue owns the task.
+  Task* inject_next_ = nullptr;
 };
 
 namespace internal {

@@ -1,5 +1,7 @@
 #include "park/runtime/inject_queue.h"
 
+#include <atomic>
+#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -11,11 +13,12 @@ namespace {
 using testing::Tagged;
 using testing::ValueOf;
 
-TEST(InjectQueueTest, FifoAcrossGrowthAndWrap) {
+TEST(InjectQueueTest, FifoAcrossPushesAndPartialPops) {
   InjectQueue q;
   int next_in = 0, next_out = 0;
   std::vector<Task*> out(100);
-  // Interleave pushes and pops so the ring wraps and grows several times.
+  // Pops of 100 out of 150 pushed each round: every pop takes part of the
+  // ready list and part of a fresh stack.
   for (int round = 0; round < 20; ++round) {
     for (int i = 0; i < 150; ++i) {
       EXPECT_EQ(q.Push(std::make_unique<Tagged>(next_in++)), nullptr);
@@ -26,20 +29,104 @@ TEST(InjectQueueTest, FifoAcrossGrowthAndWrap) {
       EXPECT_EQ(ValueOf(out[i]), next_out++);
       delete out[i];
     }
+    EXPECT_EQ(q.size(), static_cast<size_t>(next_in - next_out));
   }
-  EXPECT_EQ(q.size(), static_cast<size_t>(next_in - next_out));
-  // The destructor deletes what is left (ASan/LSan check it).
+  EXPECT_EQ(q.accepted(), static_cast<uint64_t>(next_in));
+  // The destructor deletes what is left, on both lists (ASan/LSan check).
+  EXPECT_EQ(q.Push(std::make_unique<Tagged>(next_in++)), nullptr);
 }
 
-TEST(InjectQueueTest, ClosedQueueRefusesAndKeepsNothing) {
+TEST(InjectQueueTest, OverflowGoesAheadOfOutsideTasksStillIncoming) {
   InjectQueue q;
-  q.Close();
-  std::unique_ptr<Task> back = q.Push(std::make_unique<Tagged>(1));
-  ASSERT_NE(back, nullptr);
+  ASSERT_EQ(q.Push(std::make_unique<Tagged>(1)), nullptr);
+  Task* overflow[] = {new Tagged(10), new Tagged(11)};
+  q.PushBatch(overflow, 2);
+  EXPECT_EQ(q.size(), 3u);
+  EXPECT_EQ(q.accepted(), 1u);  // overflow was counted where it was made
+  std::vector<Task*> out(3);
+  ASSERT_EQ(q.PopBatch(out.data(), 3), 3u);
+  EXPECT_EQ(ValueOf(out[0]), 10);
+  EXPECT_EQ(ValueOf(out[1]), 11);
+  EXPECT_EQ(ValueOf(out[2]), 1);
+  for (Task* t : out) delete t;
   EXPECT_TRUE(q.empty());
-  Task* batch[] = {new Tagged(2)};
+  EXPECT_EQ(q.PopBatch(out.data(), 3), 0u);
+}
+
+TEST(InjectQueueTest, ClosedQueueRefusesButKeepsWhatItHeld) {
+  InjectQueue q;
+  ASSERT_EQ(q.Push(std::make_unique<Tagged>(1)), nullptr);
+  q.Close();
+  q.Close();  // idempotent
+  std::unique_ptr<Task> back = q.Push(std::make_unique<Tagged>(2));
+  ASSERT_NE(back, nullptr);
+  EXPECT_EQ(ValueOf(back.get()), 2);
+  EXPECT_EQ(q.accepted(), 1u);
+  Task* batch[] = {new Tagged(3)};
   q.PushBatch(batch, 1);  // overflow from a worker is still accepted
-  EXPECT_EQ(q.size(), 1u);
+  EXPECT_EQ(q.size(), 2u);
+  std::vector<Task*> out(4);
+  ASSERT_EQ(q.PopBatch(out.data(), 4), 2u);
+  EXPECT_EQ(ValueOf(out[0]), 1);
+  EXPECT_EQ(ValueOf(out[1]), 3);
+  for (size_t i = 0; i < 2; ++i) delete out[i];
+}
+
+// Producers push while consumers pop and a closer closes midway: every
+// task is either refused back to its producer or popped exactly once, and
+// each producer's accepted tasks come out in its order. Run under TSan too.
+TEST(InjectQueueTest, ConcurrentPushPopCloseLoseAndDuplicateNothing) {
+  constexpr int kProducers = 3, kConsumers = 2, kPerProducer = 20000;
+  InjectQueue q;
+  std::vector<std::atomic<int>> seen(kProducers * kPerProducer);
+  std::atomic<int> refused{0}, done_producers{0};
+  std::vector<std::thread> threads;
+  for (int p = 0; p < kProducers; ++p) {
+    threads.emplace_back([&, p] {
+      for (int i = 0; i < kPerProducer; ++i) {
+        if (p == 0 && i == kPerProducer / 2) q.Close();
+        if (q.Push(std::make_unique<Tagged>(p * kPerProducer + i)) != nullptr) {
+          seen[p * kPerProducer + i].fetch_add(1);
+          refused.fetch_add(1);
+        }
+      }
+      done_producers.fetch_add(1);
+    });
+  }
+  std::vector<std::vector<int>> popped(kConsumers);
+  for (int c = 0; c < kConsumers; ++c) {
+    threads.emplace_back([&, c] {
+      std::vector<Task*> out(32);
+      for (;;) {
+        const bool finished = done_producers.load() == kProducers;
+        size_t n = q.PopBatch(out.data(), 1 + c * 31);
+        for (size_t i = 0; i < n; ++i) {
+          const int v = ValueOf(out[i]);
+          seen[v].fetch_add(1);
+          popped[c].push_back(v);
+          delete out[i];
+        }
+        if (finished && n == 0 && q.empty()) break;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (size_t v = 0; v < seen.size(); ++v) {
+    ASSERT_EQ(seen[v].load(), 1) << "task " << v;
+  }
+  EXPECT_GT(refused.load(), 0);
+  EXPECT_EQ(q.accepted(),
+            static_cast<uint64_t>(kProducers * kPerProducer - refused.load()));
+  // Per consumer, one producer's tasks appear in increasing order (a
+  // consumer's batches are taken in queue order).
+  for (const std::vector<int>& got : popped) {
+    std::vector<int> last(kProducers, -1);
+    for (int v : got) {
+      const int p = v / kPerProducer;
+      EXPECT_GT(v, last[p]);
+      last[p] = v;
+    }
+  }
 }
 
 }  // namespace
