@@ -70,17 +70,25 @@ Task* Worker::NextLocalTask() {
   // global_queue_interval ticks. (Pulling on every tick splits the inject
   // queue into ever smaller batches, each a lock the spawning thread then
   // waits for.)
-  if (!runtime_.inject_.empty() &&
-      (local_.size() < kInjectLowWater ||
+  if ((local_.size() < kInjectLowWater ||
        tick_ - last_inject_tick_ >=
            static_cast<uint32_t>(runtime_.options_.global_queue_interval)) &&
-      PullInjectToLocal()) {
-    if (lifo_ != nullptr) {
-      local_.PushBackOrOverflow(std::exchange(lifo_, nullptr),
-                                runtime_.inject_);
+      !runtime_.inject_.empty()) {
+    if (lifo_ == nullptr && local_.empty()) {
+      // Nothing local to keep ahead of it: run the oldest outside task
+      // straight away (a worker just woken for one task takes this path).
+      if (Task* task = PullInject()) {
+        lifo_polls_ = 0;
+        return task;
+      }
+    } else if (PullInjectToLocal()) {
+      if (lifo_ != nullptr) {
+        local_.PushBackOrOverflow(std::exchange(lifo_, nullptr),
+                                  runtime_.inject_);
+      }
+      lifo_polls_ = 0;
+      return local_.Pop();
     }
-    lifo_polls_ = 0;
-    return local_.Pop();
   }
   if (lifo_ != nullptr) {
     // The LIFO slot jumps the queue only while nothing else is queued
