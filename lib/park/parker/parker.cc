@@ -34,14 +34,10 @@ void internal::ParkerCore::Unpark() {
       Bump(unparks_noop);
       return;
     case kParkedCondvar:
-      // The owner holds mu from publishing kParkedCondvar until the condvar
-      // wait releases it; taking mu here means it is really waiting (or has
-      // already seen kNotified), so the notify below cannot fall in between.
-      // Notify outside the lock, so the woken thread does not wake into a
-      // held mutex.
-      mu.Lock();
-      mu.Unlock();
-      cv.Signal();
+      // kNotified is published; now the eventcount's bump and the futex
+      // wake (see WakeSleeper): no mutex to take, nothing for the woken
+      // thread to re-acquire.
+      WakeSleeper();
       Bump(unparks_condvar);
       return;
     case kParkedDriver:
@@ -141,12 +137,10 @@ ParkResult Parker::TurnDriver(std::optional<Clock::time_point> deadline) {
 
 ParkResult Parker::ParkOnCondvar(std::optional<Clock::time_point> deadline) {
   internal::ParkerCore& core = *core_;
-  core.mu.Lock();
   uint32_t seen = kEmpty;
   if (!core.state.compare_exchange_strong(seen, kParkedCondvar)) {
     if (seen != kNotified) FatalState("Parker::ParkOnCondvar: state", seen);
     core.state.exchange(kEmpty);
-    core.mu.Unlock();
     return ParkResult::kNotified;
   }
   internal::ParkerCore::Bump(core.parks_condvar);
@@ -156,14 +150,26 @@ ParkResult Parker::ParkOnCondvar(std::optional<Clock::time_point> deadline) {
   // driver to a condvar sleeper or we see the driver free and take it.
   shared_->condvar_sleepers_.fetch_add(1);
   ParkResult result;
+  bool woken = false;  // by the futex, with nothing found since
   for (;;) {
+    // The eventcount: read wake_seq before looking at anything we wait for.
+    // Every waker changes that thing first and bumps wake_seq after, so a
+    // change we miss below makes the FutexWait at the bottom return at once.
+    const uint32_t seq = core.wake_seq.load();
     // Shutdown stores shut_down_ before it unparks us; this load comes after
-    // kParkedCondvar was published, so one of the two sees the other. We
-    // hold mu until the wait, so Shutdown's notify cannot slip in before it.
+    // kParkedCondvar was published, so one of the two sees the other.
     if (shared_->is_shut_down()) {
       result = core.state.exchange(kEmpty) == kNotified ? ParkResult::kNotified
                                                         : ParkResult::kShutdown;
       break;
+    }
+    uint32_t expected = kNotified;
+    if (core.state.compare_exchange_strong(expected, kEmpty)) {
+      result = ParkResult::kNotified;
+      break;
+    }
+    if (expected != kParkedCondvar) {
+      FatalState("Parker::ParkOnCondvar: state", expected);
     }
     // Nobody holds the driver (its holder left, and handed it to a condvar
     // sleeper, maybe us): take it over instead of sleeping here. The
@@ -171,36 +177,22 @@ ParkResult Parker::ParkOnCondvar(std::optional<Clock::time_point> deadline) {
     // with ReleaseDriver's seq_cst store-then-load of the sleeper count, on
     // weakly ordered CPUs too.
     if (!shared_->driver_locked() && shared_->TryLockDriver()) {
-      uint32_t expected = kParkedCondvar;
+      expected = kParkedCondvar;
       if (core.state.compare_exchange_strong(expected, kParkedDriver)) {
         shared_->condvar_sleepers_.fetch_sub(1);
         shared_->CountHandoff();
-        core.mu.Unlock();
         return TurnDriver(deadline);
       }
-      // An unpark came first: it is ours, and the driver goes back. Our
-      // mutex first: ReleaseDriver may lock another parker's.
+      // An unpark came first: it is ours, and the driver goes back.
       if (expected != kNotified) {
         FatalState("Parker::ParkOnCondvar: state", expected);
       }
       core.state.exchange(kEmpty);
       shared_->condvar_sleepers_.fetch_sub(1);
-      core.mu.Unlock();
       shared_->ReleaseDriver();
       return ParkResult::kNotified;
     }
-    bool timed_out = false;
-    if (deadline) {
-      timed_out = core.cv.WaitUntil(&core.mu, *deadline);
-    } else {
-      core.cv.Wait(&core.mu);
-    }
-    uint32_t expected = kNotified;
-    if (core.state.compare_exchange_strong(expected, kEmpty)) {
-      result = ParkResult::kNotified;
-      break;
-    }
-    if (timed_out || Passed(deadline)) {
+    if (Passed(deadline)) {
       const uint32_t old = core.state.exchange(kEmpty);
       if (old != kNotified && old != kParkedCondvar) {
         FatalState("Parker::ParkOnCondvar: state", old);
@@ -208,16 +200,16 @@ ParkResult Parker::ParkOnCondvar(std::optional<Clock::time_point> deadline) {
       result = old == kNotified ? ParkResult::kNotified : ParkResult::kTimedOut;
       break;
     }
-    // Spurious, or a driver hand-off that another sleeper won: loop (the
-    // loop head tries the driver again).
-    internal::ParkerCore::Bump(core.spurious_wakeups);
+    // Woken, and nothing for us: spurious, or a driver hand-off that
+    // another sleeper won.
+    if (woken) internal::ParkerCore::Bump(core.spurious_wakeups);
+    woken = FutexWait(core.wake_seq, seq, deadline) == FutexWaitResult::kWoken;
   }
   shared_->condvar_sleepers_.fetch_sub(1);
-  core.mu.Unlock();
   // Leaving without the driver while it is free: a hand-off may have been
   // meant for us; pass it on so that a remaining sleeper takes the driver.
-  // (After the count went down and our mutex is released: seq_cst against
-  // a holder's store-then-count in ReleaseDriver.)
+  // (After the count went down: seq_cst against a holder's
+  // store-then-count in ReleaseDriver.)
   if (!shared_->driver_locked()) shared_->HandOffIfIdle();
   return result;
 }

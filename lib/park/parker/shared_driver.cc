@@ -39,11 +39,10 @@ void SharedDriver::HandOffIfIdle() {
     if (core->state.load() != static_cast<uint32_t>(ParkState::kParkedCondvar)) {
       continue;
     }
-    // As in Unpark: taking its mutex means it is waiting (or about to look
-    // at the driver lock itself); then the signal cannot be lost.
-    core->mu.Lock();
-    core->mu.Unlock();
-    core->cv.Signal();
+    // The driver lock is already stored free (ReleaseDriver) or seen free
+    // (a sleeper passing the hand-off on): the bump after it means the
+    // sleeper either sees the driver free or does not sleep on.
+    core->WakeSleeper();
     return;
   }
 }

@@ -40,8 +40,8 @@ class SharedDriver {
   Driver& driver() { return *driver_; }
 
   // Sets shut_down, then unparks every live Parker (condvar waiters and the
-  // driver holder alike) and rings the driver. Non-blocking apart from each
-  // parker's mutex, idempotent (a second call does nothing), any thread.
+  // driver holder alike) and rings the driver. Non-blocking apart from
+  // parkers_mu_, idempotent (a second call does nothing), any thread.
   void Shutdown() ABSL_LOCKS_EXCLUDED(parkers_mu_);
   bool is_shut_down() const { return shut_down_.load(); }
 
@@ -64,7 +64,7 @@ class SharedDriver {
   // Gives the driver up, and if Parkers sleep on their condvars signals one
   // of them to take it over (parker.h, "Driver hand-off"). The store is
   // seq_cst, ordered before the read of the sleeper count (pairs with
-  // Parker::ParkOnCondvar). Must not be called holding a parker's mutex.
+  // Parker::ParkOnCondvar).
   void ReleaseDriver() ABSL_LOCKS_EXCLUDED(parkers_mu_);
 
   // ReleaseDriver's second half: if Parkers sleep on their condvars,
