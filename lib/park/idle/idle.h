@@ -13,8 +13,11 @@
 //     searcher, so the next push does not wake another (no thundering herd).
 //   - A searcher that finds work and was the last searcher wakes one more
 //     (there may be more work than one worker can take).
-//   - The last searcher that parks must rescan every queue first (a push
-//     that saw it searching did not wake anyone).
+//   - A worker that parks must rescan every queue first (a push that saw
+//     it searching, or saw it unparked, did not wake anyone). Tokio
+//     rescans only for the last searcher; a worker that parks without
+//     having searched can then strand a task while the other workers are
+//     inside long tasks.
 //
 // Which sleeper to wake is a policy: kCondvarFirst (default) prefers a
 // worker parked on its condvar over the driver holder, so the thread that
@@ -58,8 +61,11 @@ class Idle {
   // caller must then wake one more worker.
   bool TransitionWorkerFromSearching();
 
-  // `worker` is about to park. Returns true if it was the last searcher:
-  // the caller must rescan every queue before it really sleeps.
+  // `worker` is about to park. Returns true if it was the last searcher.
+  // Either way the caller must then rescan every queue before it really
+  // sleeps: a producer that saw it unparked (or saw a searcher) woke
+  // nobody. The runtime rescans on every park, not only for the last
+  // searcher as Tokio does (worker.cc, ParkUntilWork).
   bool TransitionWorkerToParked(int worker, bool is_searching)
       ABSL_LOCKS_EXCLUDED(mu_);
 

@@ -229,11 +229,19 @@ void Worker::PollDriver() {
 bool Worker::ParkUntilWork() {
   if (HasLocalWork()) return true;
   Idle& idle = *runtime_.idle_;
-  const bool last_searcher = idle.TransitionWorkerToParked(index_, searching_);
+  idle.TransitionWorkerToParked(index_, searching_);
   searching_ = false;
   searching_gauge_.store(false, std::memory_order_relaxed);
-  // A producer that saw us searching woke nobody; look once more.
-  if (last_searcher) runtime_.NotifyIfWorkPending();
+  // Look once more, whether or not we were the last searcher. A producer
+  // that saw a searcher, or saw every worker unparked (us included, just
+  // before we counted ourselves out), woke nobody: the work is left to
+  // the awake workers, and the other one may be inside a long task. Our
+  // count went down (seq_cst RMW) before this look, and the producer
+  // published before it read the count, so one of us sees the other.
+  // (Tokio 1.24 rescans only for the last searcher, and strands such a
+  // task until the busy worker comes back; found by the TSan run of
+  // AllWorkersWakeForQueuedWork, about 1 run in 10.)
+  runtime_.NotifyIfWorkPending();
   for (;;) {
     if (runtime_.shut_down_.load()) return false;
     in_park_ = true;
