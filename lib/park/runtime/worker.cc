@@ -133,6 +133,7 @@ Task* Worker::PullInject() {
   for (size_t i = 1; i < n; ++i) {
     local_.PushBackOrOverflow(batch[i], runtime_.inject_);
   }
+  if (n > 1) OfferMovedWork();
   return batch[0];
 }
 
@@ -142,7 +143,23 @@ bool Worker::PullInjectToLocal() {
   for (size_t i = 0; i < n; ++i) {
     local_.PushBackOrOverflow(batch[i], runtime_.inject_);
   }
+  if (n > 0) OfferMovedWork();
   return n > 0;
+}
+
+void Worker::OfferMovedWork() {
+  // Work that reached our local queue from elsewhere: a batch from the
+  // inject queue, or what a driver turn produced (timers, I/O). A
+  // searcher's is covered by the last-searcher rule in RunTask. Otherwise
+  // our pushes were plain stores, which a worker parking right now may not
+  // see in its rescan, and we may be about to run a task that blocks (or
+  // waits for these). The fence orders our pushes before our look at the
+  // idle state, against the parker's RMW before its rescan (Dekker): one
+  // of us sees the other. Rare enough (once per batch or driver turn) that
+  // the fence costs nothing measurable, unlike one per spawn (idle.cc).
+  if (searching_) return;
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  runtime_.NotifyParked();
 }
 
 Task* Worker::Search() {
@@ -223,7 +240,7 @@ void Worker::PollDriver() {
   in_park_ = true;
   parker_->ParkFor(Parker::Clock::duration::zero());
   in_park_ = false;
-  if (std::exchange(deferred_notify_, false)) runtime_.NotifyParked();
+  if (std::exchange(deferred_notify_, false)) OfferMovedWork();
 }
 
 bool Worker::ParkUntilWork() {
@@ -259,7 +276,7 @@ bool Worker::ParkUntilWork() {
     break;
   }
   searching_gauge_.store(searching_, std::memory_order_relaxed);
-  if (std::exchange(deferred_notify_, false)) runtime_.NotifyParked();
+  if (std::exchange(deferred_notify_, false)) OfferMovedWork();
   return true;
 }
 

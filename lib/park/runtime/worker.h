@@ -70,6 +70,10 @@ class Worker {
   Task* PullInject();
   // As PullInject, but queues the whole batch locally; false if none.
   bool PullInjectToLocal();
+  // After work reached the local queue from the inject queue or a driver
+  // turn: wakes a sleeper to share it if the idle rules say so (worker.cc
+  // says why a fence comes first).
+  void OfferMovedWork();
   // Pops a fair share of the inject queue into batch[0..n); returns n.
   size_t TakeInjectBatch(Task** batch);
   void RunTask(Task* task);
