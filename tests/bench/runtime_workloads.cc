@@ -377,6 +377,7 @@ void WakeLatency(const Cfg& cfg) {
   std::sort(v.begin(), v.end());
   std::printf("wake_latency %.3f %.3f\n", MedianSorted(v), v[0]);
   std::printf("wake_latency_p99 %.3f %.3f\n", PercentileSorted(v, 99.0), v[0]);
+  PrintCounters("wake_latency", *rt);
   std::fflush(stdout);
 }
 

@@ -10,12 +10,14 @@
  *
  * This scenario found a gap in the first hand-off (shortest trail, P0..P2
  * = Parker(0..2)): P2 holds the driver and its turn returns an I/O event;
- * P1 and P0 park on their condvars; P2's ReleaseDriver picks P0 and
- * signals it; meanwhile P0 is unparked, returns kNotified and leaves; P1
- * stays asleep with the driver free. The fix (Parker::ParkOnCondvar: a
- * parker leaving without the driver, while the driver is free, calls
- * HandOffIfIdle) is modelled by default; parker_handoff3_no_pass_on.pml
- * keeps the old behaviour as a negative test.
+ * P1 and P0 park on the condvar path; P2's HandOffIfIdle picks P0 (the
+ * first kParkedCondvar parker) and wakes it; meanwhile P0 is unparked,
+ * returns kNotified and leaves; P1 stays asleep with the driver free. The
+ * fix (Parker::ParkOnCondvar: a parker leaving without the driver, while
+ * the driver is free, calls HandOffIfIdle) is modelled by default, with
+ * the eventcount (wake_seq + futex) of commit 2171ba2;
+ * parker_handoff3_no_pass_on.pml keeps the old behaviour as a negative
+ * test.
  *
  * @check -DSCENARIO_HANDOFF -DHANDOFF_3 -DTIMEOUTS=0 -DSPURIOUS=0
  */
