@@ -14,14 +14,21 @@ Task* const kClosedTop = reinterpret_cast<Task*>(&closed_tag);
 
 InjectQueue::~InjectQueue() {
   AdaptiveMutexLock lock(&mu_);
-  DeleteList(ready_head_);
-  DeleteList(incoming_.load());
+  const size_t mask = ring_.size() - 1;
+  for (size_t i = 0; i < count_; ++i) delete ring_[(head_ + i) & mask];
+  Task* t = incoming_.load();
+  while (t != nullptr && t != kClosedTop) delete std::exchange(t, t->inject_next_);
 }
 
-void InjectQueue::DeleteList(Task* t) {
-  while (t != nullptr && t != kClosedTop) {
-    delete std::exchange(t, t->inject_next_);
-  }
+void InjectQueue::ReserveLocked(size_t extra) {
+  if (count_ + extra <= ring_.size()) return;
+  size_t capacity = ring_.empty() ? 256 : ring_.size();
+  while (capacity < count_ + extra) capacity *= 2;
+  std::vector<Task*> bigger(capacity);
+  const size_t mask = ring_.size() - 1;
+  for (size_t i = 0; i < count_; ++i) bigger[i] = ring_[(head_ + i) & mask];
+  ring_.swap(bigger);
+  head_ = 0;
 }
 
 std::unique_ptr<Task> InjectQueue::Push(std::unique_ptr<Task> task) {
@@ -47,54 +54,38 @@ std::unique_ptr<Task> InjectQueue::Push(std::unique_ptr<Task> task) {
 void InjectQueue::TakeIncomingLocked() {
   Task* top = incoming_.exchange(closed_ ? kClosedTop : nullptr);
   if (top == nullptr || top == kClosedTop) return;
-  // Reverse the stack (newest first) into FIFO order.
-  Task* const newest = top;
-  Task* oldest = nullptr;
-  uint64_t n = 0;
-  while (top != nullptr) {
-    Task* next = top->inject_next_;
-    top->inject_next_ = oldest;
-    oldest = top;
-    top = next;
-    ++n;
-  }
-  if (ready_tail_ != nullptr) {
-    ready_tail_->inject_next_ = oldest;
-  } else {
-    ready_head_ = oldest;
-  }
-  ready_tail_ = newest;
+  // The stack is newest first: collect, then append in reverse.
+  scratch_.clear();
+  for (; top != nullptr; top = top->inject_next_) scratch_.push_back(top);
+  const size_t n = scratch_.size();
+  ReserveLocked(n);
+  for (size_t i = n; i > 0; --i) AppendLocked(scratch_[i - 1]);
   // ready_len_ up before taken_ up: size() never dips below the truth.
-  ready_len_.store(ready_len_.load(std::memory_order_relaxed) + n);
+  ready_len_.store(count_);
   taken_.store(taken_.load(std::memory_order_relaxed) + n);
 }
 
 void InjectQueue::PushBatch(Task* const* tasks, size_t n) {
   if (n == 0) return;
   AdaptiveMutexLock lock(&mu_);
-  for (size_t i = 0; i < n; ++i) {
-    tasks[i]->inject_next_ = nullptr;
-    if (ready_tail_ != nullptr) {
-      ready_tail_->inject_next_ = tasks[i];
-    } else {
-      ready_head_ = tasks[i];
-    }
-    ready_tail_ = tasks[i];
-  }
-  ready_len_.store(ready_len_.load(std::memory_order_relaxed) + n);
+  ReserveLocked(n);
+  for (size_t i = 0; i < n; ++i) AppendLocked(tasks[i]);
+  ready_len_.store(count_);
 }
 
 size_t InjectQueue::PopBatch(Task** out, size_t max) {
   // Unlocked peek: an empty queue is the common case for idle searchers.
   if (max == 0 || empty()) return 0;
   AdaptiveMutexLock lock(&mu_);
-  if (ready_len_.load(std::memory_order_relaxed) < max) TakeIncomingLocked();
-  size_t k = 0;
-  while (k < max && ready_head_ != nullptr) {
-    out[k++] = std::exchange(ready_head_, ready_head_->inject_next_);
+  if (count_ < max) TakeIncomingLocked();
+  const size_t k = std::min(max, count_);
+  const size_t mask = ring_.size() - 1;
+  for (size_t i = 0; i < k; ++i) out[i] = ring_[(head_ + i) & mask];
+  if (k > 0) {
+    head_ = (head_ + k) & mask;
+    count_ -= k;
+    ready_len_.store(count_);
   }
-  if (ready_head_ == nullptr) ready_tail_ = nullptr;
-  if (k > 0) ready_len_.store(ready_len_.load(std::memory_order_relaxed) - k);
   return k;
 }
 

@@ -5,18 +5,23 @@
 // refuses (the task stays with the caller); PushBatch still accepts, and
 // what is queued can still be taken.
 //
-// Representation: two lists linked through Task::inject_next_.
-//  - incoming_: a lock-free stack (newest first) that Push adds to with one
-//    CAS. A spawn from outside therefore never waits for a worker holding
-//    a lock (or preempted while holding one), and writes one shared cache
-//    line, which no worker writes.
-//  - ready_: a FIFO list under mu_, which the workers pop batches from.
-//    When it holds fewer than a batch, the popper takes the whole stack
-//    with one exchange, reverses it and appends it.
+// Representation: two parts.
+//  - incoming_: a lock-free stack (newest first, linked through
+//    Task::inject_next_) that Push adds to with one CAS. A spawn from
+//    outside therefore never waits for a worker holding a lock (or
+//    preempted while holding one), and writes one shared cache line, which
+//    no worker writes.
+//  - ready_: a growable ring of task pointers under mu_, which the workers
+//    pop batches from, and which a worker's overflow (PushBatch) is copied
+//    into. When it holds fewer than a batch, the popper takes the whole
+//    stack with one exchange and appends it, oldest first.
+// Popping and overflowing copy pointers and never touch a task object: a
+// list walked under mu_ made a worker's overflow cost one cache miss per
+// task while the other worker waited for the lock (ping_pong 2x slower).
+// Only the stack's tasks are walked, once, when they move to the ring.
 // The abstract sequence is ready_ followed by incoming_ reversed, with one
-// exception: PushBatch (a worker's overflow) appends to ready_, ahead of
-// outside tasks still on the stack. Outside tasks keep their order among
-// themselves.
+// exception: PushBatch appends to ready_, ahead of outside tasks still on
+// the stack. Outside tasks keep their order among themselves.
 //
 // Thread-safety: thread-safe. Push is lock-free; PopBatch, PushBatch and
 // Close take mu_.
@@ -27,6 +32,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "park/runtime/task.h"
@@ -74,26 +80,35 @@ class InjectQueue {
  private:
   // Moves the whole stack, oldest first, to the back of ready_.
   void TakeIncomingLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Deletes the tasks of a list linked through inject_next_.
-  static void DeleteList(Task* t);
+  // Makes room in ring_ for `extra` more pointers (doubling it).
+  void ReserveLocked(size_t extra) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Appends to ready_.
+  void AppendLocked(Task* task) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    ring_[(head_ + count_) & (ring_.size() - 1)] = task;
+    ++count_;
+  }
 
   // Push's line: the stack top (kClosedTop once closed) and the count of
   // accepted pushes. pushes_ is bumped (seq_cst) before the CAS that makes
-  // the task visible, and producers check for idle workers after both; the
-  // last searcher reads it after it announces it parks (idle.h). One of the
-  // two sees the other.
+  // the task visible, and producers check for idle workers after both; a
+  // parking worker reads it after it announces it parks (idle.h). One of
+  // the two sees the other.
   alignas(64) std::atomic<Task*> incoming_{nullptr};
   std::atomic<uint64_t> pushes_{0};
 
-  // The consumers' side.
+  // The consumers' side. ring_.size() is a power of two; ready_ is
+  // ring_[head_ .. head_+count_) modulo the size.
   alignas(64) mutable AdaptiveMutex mu_;
-  Task* ready_head_ ABSL_GUARDED_BY(mu_) = nullptr;
-  Task* ready_tail_ ABSL_GUARDED_BY(mu_) = nullptr;
+  std::vector<Task*> ring_ ABSL_GUARDED_BY(mu_);
+  size_t head_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t count_ ABSL_GUARDED_BY(mu_) = 0;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
-  // Written under mu_, read without it (size()). seq_cst: a worker's
-  // PushBatch is followed by its check for idle workers, as for pushes_.
+  // Scratch for TakeIncomingLocked's reversal (kept to avoid allocating).
+  std::vector<Task*> scratch_ ABSL_GUARDED_BY(mu_);
+  // Mirrors count_ and the tasks moved off the stack, ever; written under
+  // mu_, read without it (size()). seq_cst: a worker's PushBatch is
+  // followed by its check for idle workers, as for pushes_.
   std::atomic<size_t> ready_len_{0};
-  // Tasks moved from incoming_ to ready_, ever.
   std::atomic<uint64_t> taken_{0};
 };
 
