@@ -112,14 +112,13 @@ Task* Worker::NextLocalTask() {
 
 size_t Worker::TakeInjectBatch(Task** batch) {
   InjectQueue& inject = runtime_.inject_;
-  if (inject.empty()) return 0;
   // All of it, bounded by the room in our local queue: idle workers steal
   // half from us, and a busy one runs it in FIFO order before its own
   // re-queued tasks come round again (asio-like fairness for outside work).
   const size_t share = inject.size();
   const size_t room = LocalQueue::kCapacity - local_.size();
   const size_t max = std::min({share, room, kMaxInjectBatch});
-  if (max == 0) return 0;
+  if (max == 0) return 0;  // nothing queued, or no room
   const size_t n = inject.PopBatch(batch, max);
   if (n > 0) Bump(inject_pulls_);
   last_inject_tick_ = tick_;
