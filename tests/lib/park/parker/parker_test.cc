@@ -236,6 +236,10 @@ TEST(ParkerDriverTest, LeavingHolderHandsTheDriverToACondvarSleeper) {
   // The sleeper must now be in the driver, with nobody having unparked it.
   ASSERT_TRUE(testing::Await(
       [&] { return sleeper.state() == ParkState::kParkedDriver; }));
+  // The sleeper counts the hand-off just after it publishes kParkedDriver
+  // (counters are relaxed and may lag the state): wait for the count, then
+  // check it is exactly one.
+  ASSERT_TRUE(testing::Await([&] { return shared->handoffs() >= 1u; }));
   EXPECT_EQ(shared->handoffs(), 1u);
   bool fired = false;
   shared->driver().AddTimer(Clock::now() + milliseconds(1),
