@@ -8,7 +8,9 @@
 // Output: `name median_us min_us` per workload (`#` lines are comments);
 // wake_latency adds `wake_latency_p99 p99_us min_us`.
 // Environment: WORKERS (2), REPS (20), WARMUP (3), WAKE_TRIALS (2000),
-// WAKE_SLEEP_US (1000), POLICY (condvar_first | most_recent).
+// WAKE_SLEEP_US (1000), POLICY (condvar_first | most_recent), COUNTERS
+// (print counter totals per workload), REPDUMP (a line per repetition),
+// SPIN_US (RuntimeOptions.spin_before_park_us; 0 parks at once).
 // Arguments: workload names to run only those.
 //
 // Mapping: spawn = Runtime::Spawn; yield_now = a task returning
@@ -66,6 +68,8 @@ struct Cfg {
   size_t wake_trials = std::max<size_t>(1, EnvSize("WAKE_TRIALS", 2000));
   size_t wake_sleep_us = EnvSize("WAKE_SLEEP_US", 1000);
   park::WakePolicy policy = park::WakePolicy::kCondvarFirst;
+  int spin_us = static_cast<int>(
+      EnvSize("SPIN_US", park::RuntimeOptions{}.spin_before_park_us));
 };
 
 void PrintCounters(const char* name, const Runtime& rt) {
@@ -89,6 +93,7 @@ std::unique_ptr<Runtime> MakeRuntime(const Cfg& cfg) {
   park::RuntimeOptions options;
   options.workers = static_cast<int>(cfg.workers);
   options.wake_policy = cfg.policy;
+  options.spin_before_park_us = cfg.spin_us;
   absl::StatusOr<std::unique_ptr<Runtime>> rt = Runtime::Create(options);
   if (!rt.ok()) {
     std::fprintf(stderr, "Runtime::Create: %s\n",
@@ -140,11 +145,40 @@ double PercentileSorted(const std::vector<double>& v, double p) {
   return v[rank - 1];
 }
 
+// REPDUMP=1: one `#` line per timed repetition with its time and what the
+// workers did during it (counter deltas), to tell apart the modes a
+// workload's repetitions fall into.
+void DumpRep(const char* name, size_t rep, double us,
+             const park::WorkerCounters& a, const park::WorkerCounters& b) {
+  std::printf(
+      "# %s rep %zu: %.1f us tasks_run=%llu steals=%llu inject_pulls=%llu "
+      "parks_driver=%llu parks_condvar=%llu unparks_driver=%llu "
+      "unparks_condvar=%llu unparks_noop=%llu spurious=%llu\n",
+      name, rep, us, (unsigned long long)(b.tasks_run - a.tasks_run),
+      (unsigned long long)(b.steals - a.steals),
+      (unsigned long long)(b.inject_pulls - a.inject_pulls),
+      (unsigned long long)(b.parks_driver - a.parks_driver),
+      (unsigned long long)(b.parks_condvar - a.parks_condvar),
+      (unsigned long long)(b.unparks_driver - a.unparks_driver),
+      (unsigned long long)(b.unparks_condvar - a.unparks_condvar),
+      (unsigned long long)(b.unparks_noop - a.unparks_noop),
+      (unsigned long long)(b.spurious_wakeups - a.spurious_wakeups));
+}
+
 template <class F>
 void Measure(const Cfg& cfg, const Runtime& rt, const char* name, F&& f) {
+  const bool dump = std::getenv("REPDUMP") != nullptr;
   for (size_t i = 0; i < cfg.warmup; ++i) f();
   std::vector<double> v;
-  for (size_t i = 0; i < cfg.reps; ++i) v.push_back(Us(f()));
+  for (size_t i = 0; i < cfg.reps; ++i) {
+    if (!dump) {
+      v.push_back(Us(f()));
+      continue;
+    }
+    const park::WorkerCounters before = rt.counters().total;
+    v.push_back(Us(f()));
+    DumpRep(name, i, v.back(), before, rt.counters().total);
+  }
   std::sort(v.begin(), v.end());
   std::printf("%s %.3f %.3f\n", name, MedianSorted(v), v[0]);
   PrintCounters(name, rt);
@@ -420,8 +454,8 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("# parkd runtime_workloads WORKERS=%zu REPS=%zu WARMUP=%zu "
-              "POLICY=%s\n",
-              cfg.workers, cfg.reps, cfg.warmup,
+              "SPIN_US=%d POLICY=%s\n",
+              cfg.workers, cfg.reps, cfg.warmup, cfg.spin_us,
               cfg.policy == park::WakePolicy::kCondvarFirst ? "condvar_first"
                                                             : "most_recent");
   for (const Workload& w : all) {

@@ -31,7 +31,8 @@ absl::Status Validate(const RuntimeOptions& o) {
        {CheckRange("workers", o.workers, 0, kMaxWorkers),
         CheckRange("global_queue_interval", o.global_queue_interval, 1, 1 << 20),
         CheckRange("max_lifo_polls", o.max_lifo_polls, 0, 1 << 20),
-        CheckRange("event_interval", o.event_interval, 1, 1 << 20)}) {
+        CheckRange("event_interval", o.event_interval, 1, 1 << 20),
+        CheckRange("spin_before_park_us", o.spin_before_park_us, 0, 1000)}) {
     if (!s.ok()) return s;
   }
   return absl::OkStatus();

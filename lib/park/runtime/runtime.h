@@ -61,6 +61,11 @@ struct RuntimeOptions {
   // Ticks between non-blocking driver polls while a worker is busy, so that
   // I/O and timers are served even when no worker is idle.
   int event_interval = 61;
+  // How long a worker that found no work keeps looking before it parks,
+  // while another worker is running tasks (worker.cc, SpinSearch). 0 parks
+  // at once, as Tokio does. Costs at most this much CPU per idle moment of
+  // a busy pool; an idle pool never spins.
+  int spin_before_park_us = 20;
 };
 
 // Names a timer made by RunAt/RunAfter.

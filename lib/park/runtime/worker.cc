@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <array>
+#include <chrono>
 #include <string>
 
 #include "park/runtime/runtime.h"
@@ -20,6 +21,15 @@ constexpr size_t kMaxInjectBatch = LocalQueue::kCapacity;
 // tick: outside work then waits behind at most this many local tasks, and
 // a batch is mostly run before the next is taken.
 constexpr uint32_t kInjectLowWater = 4;
+
+// A spin-wait hint: lets the sibling hyperthread run, saves power.
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield" ::: "memory");
+#endif
+}
 
 }  // namespace
 
@@ -48,6 +58,10 @@ void Worker::Run() {
       continue;
     }
     if (Task* task = Search()) {
+      RunTask(task);
+      continue;
+    }
+    if (Task* task = SpinSearch()) {
       RunTask(task);
       continue;
     }
@@ -182,6 +196,38 @@ Task* Worker::Search() {
     }
   }
   return PullInject();
+}
+
+Task* Worker::SpinSearch() {
+  // Go's spinning threads, bounded in time. A searcher that found nothing
+  // while another worker runs tasks is likely to find work in a moment (that
+  // worker's spawns), and a park costs more than the wait: the producer's
+  // unpark syscall, the wake-up, and on a VM the halted vCPU that the host
+  // must schedule again (tens of us here). While we spin we still count as
+  // searching, so producers skip their wakeup syscall (idle.h); when the
+  // spin ends we park through ParkUntilWork, whose rescan keeps the
+  // searcher rules intact. No spin when every other worker is parked: the
+  // work can then only come from outside, and a spinning thread would sit
+  // on the CPU the spawner may want (the idle pool's wake latency).
+  const int budget_us = runtime_.options_.spin_before_park_us;
+  if (!searching_ || budget_us == 0) return nullptr;
+  const Idle& idle = *runtime_.idle_;
+  if (idle.num_unparked() < 2) return nullptr;
+  const auto until = std::chrono::steady_clock::now() +
+                     std::chrono::microseconds(budget_us);
+  for (uint32_t i = 1;; ++i) {
+    CpuRelax();
+    if (runtime_.WorkPending()) {
+      if (Task* task = Search()) return task;
+    }
+    // The clock and the shared words every 16 rounds (about a microsecond).
+    if (i % 16 == 0 &&
+        (idle.num_unparked() < 2 ||
+         runtime_.shut_down_.load(std::memory_order_relaxed) ||
+         std::chrono::steady_clock::now() >= until)) {
+      return nullptr;
+    }
+  }
 }
 
 void Worker::RunTask(Task* task) {

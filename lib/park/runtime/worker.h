@@ -65,6 +65,10 @@ class Worker {
  private:
   Task* NextLocalTask();
   Task* Search();
+  // After a failed search: keeps searching for up to spin_before_park_us
+  // while another worker is running tasks, instead of parking at once.
+  // Returns a task found, or null (then park).
+  Task* SpinSearch();
   // Takes a batch from the inject queue: returns its first task, having
   // queued the rest locally; null if the inject queue was empty.
   Task* PullInject();
