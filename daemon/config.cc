@@ -133,7 +133,11 @@ const std::vector<std::pair<std::string, std::vector<Key>>>& Tables() {
       new std::vector<std::pair<std::string, std::vector<Key>>>{
           {"runtime",
            {IntKey("runtime.workers", 0, kMaxWorkers,
-                   [](Config* c, int64_t v) { c->workers = static_cast<int>(v); })}},
+                   [](Config* c, int64_t v) { c->workers = static_cast<int>(v); }),
+            IntKey("runtime.spin_before_park_us", 0, 1000,
+                   [](Config* c, int64_t v) {
+                     c->spin_before_park_us = static_cast<int>(v);
+                   })}},
           {"daemon",
            {IntKey("daemon.drain_timeout_ms", 0, 600000,
                    [](Config* c, int64_t v) { c->drain_timeout_ms = v; }),
@@ -261,6 +265,7 @@ std::string FormatConfig(const Config& c) {
   };
   return absl::StrCat(
       "[runtime]\nworkers = ", c.workers,
+      "\nspin_before_park_us = ", c.spin_before_park_us,
       "\n\n[daemon]\ndrain_timeout_ms = ", c.drain_timeout_ms,
       "\nstats_interval_s = ", c.stats_interval_s,
       "\nwatchdog_stall_ms = ", c.watchdog_stall_ms,

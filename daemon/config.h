@@ -22,6 +22,9 @@ inline constexpr int kMaxWorkers = 1024;
 struct Config {
   // [runtime] workers: 0 = one per CPU; 0..1024.
   int workers = 0;
+  // [runtime] spin_before_park_us: how long an idle worker keeps looking
+  // for work before it parks, while another worker runs; 0..1000.
+  int spin_before_park_us = 20;
   // [daemon] drain_timeout_ms: how long a drain may take; 0..600000.
   int64_t drain_timeout_ms = 10000;
   // [daemon] stats_interval_s: counters to the journal this often, skipped

@@ -25,6 +25,8 @@ void AddWorkerFields(const park::WorkerCounters& w, Fields* f) {
   add("PARKD_TASKS_RUN", w.tasks_run);
   add("PARKD_STEALS", w.steals);
   add("PARKD_INJECT_PULLS", w.inject_pulls);
+  add("PARKD_SPINS", w.spins);
+  add("PARKD_SPINS_FOUND", w.spins_found);
 }
 
 }  // namespace

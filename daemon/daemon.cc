@@ -111,6 +111,12 @@ void Daemon::Reload() {
                                 fresh->workers, ")"));
     fresh->workers = config_.workers;
   }
+  if (fresh->spin_before_park_us != config_.spin_before_park_us) {
+    kept.push_back(absl::StrCat("runtime.spin_before_park_us (",
+                                config_.spin_before_park_us, " -> ",
+                                fresh->spin_before_park_us, ")"));
+    fresh->spin_before_park_us = config_.spin_before_park_us;
+  }
   if (fresh->listen_tcp != config_.listen_tcp ||
       fresh->listen_unix != config_.listen_unix) {
     kept.push_back("[listen]");
@@ -160,6 +166,7 @@ int Daemon::Run() {
   }
   park::RuntimeOptions options;
   options.workers = config_.workers;
+  options.spin_before_park_us = config_.spin_before_park_us;
   absl::StatusOr<std::unique_ptr<park::Runtime>> created =
       park::Runtime::Create(options);
   if (!created.ok()) {

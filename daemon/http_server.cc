@@ -29,6 +29,8 @@ http::WorkerStats ToStats(const park::WorkerCounters& w) {
   s.tasks_run = w.tasks_run;
   s.steals = w.steals;
   s.inject_pulls = w.inject_pulls;
+  s.spins = w.spins;
+  s.spins_found = w.spins_found;
   s.parked_now = w.parked_now;
   s.searching_now = w.searching_now;
   return s;

@@ -31,6 +31,10 @@ constexpr Field kCounters[] = {
      "Successful steals from other workers' queues."},
     {"inject_pulls", &WorkerStats::inject_pulls,
      "Batches taken from the inject queue."},
+    {"spins", &WorkerStats::spins,
+     "Idle moments spent spinning for work before parking."},
+    {"spins_found", &WorkerStats::spins_found,
+     "Spins that found work instead of parking."},
 };
 
 void WriteWorker(const WorkerStats& w, JsonWriter& json) {

@@ -26,6 +26,8 @@ struct WorkerStats {
   uint64_t tasks_run = 0;         // task steps run
   uint64_t steals = 0;            // successful steals from other workers
   uint64_t inject_pulls = 0;      // batches taken from the inject queue
+  uint64_t spins = 0;             // pre-park spins
+  uint64_t spins_found = 0;       // spins that found work instead of parking
   uint64_t parked_now = 0;        // gauge
   uint64_t searching_now = 0;     // gauge
 };

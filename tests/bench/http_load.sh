@@ -6,12 +6,13 @@
 # close to zero: idle workers park and nothing polls).
 #
 # Usage: tests/bench/http_load.sh [PARKD]   (default: build/daemon/parkd)
-# Environment: WORKERS (2), DURATION (10), IDLE (10), CONNECTIONS (64),
-#              THREADS (2: wrk's).
+# Environment: WORKERS (2), SPIN_US (20: runtime.spin_before_park_us),
+#              DURATION (10), IDLE (10), CONNECTIONS (64), THREADS (2: wrk's).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PARKD=${1:-$ROOT/build/daemon/parkd}
 WORKERS=${WORKERS:-2}
+SPIN_US=${SPIN_US:-20}
 DURATION=${DURATION:-10}
 IDLE=${IDLE:-10}
 CONNECTIONS=${CONNECTIONS:-64}
@@ -25,6 +26,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 cat >"$tmp/parkd.toml" <<TOML
 [runtime]
 workers = $WORKERS
+spin_before_park_us = $SPIN_US
 [listen]
 tcp = ["127.0.0.1:$port"]
 [http]
@@ -39,7 +41,7 @@ cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"
 }
 
-echo "# parkd http load: WORKERS=$WORKERS, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $(nproc) CPUs, $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "# parkd http load: WORKERS=$WORKERS SPIN_US=$SPIN_US, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $(nproc) CPUs, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "# endpoint requests_per_s latency_p50 latency_p99 socket_errors non_2xx"
 for path in /healthz "/work?cpu_us=50"; do
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \

@@ -79,12 +79,14 @@ void PrintCounters(const char* name, const Runtime& rt) {
   std::printf(
       "# %s: tasks_run=%llu steals=%llu inject_pulls=%llu parks_driver=%llu "
       "parks_condvar=%llu unparks_driver=%llu unparks_condvar=%llu "
-      "unparks_noop=%llu spurious=%llu waker_writes=%llu turns=%llu\n",
+      "unparks_noop=%llu spurious=%llu spins=%llu spins_found=%llu "
+      "waker_writes=%llu turns=%llu\n",
       name, (unsigned long long)t.tasks_run, (unsigned long long)t.steals,
       (unsigned long long)t.inject_pulls, (unsigned long long)t.parks_driver,
       (unsigned long long)t.parks_condvar, (unsigned long long)t.unparks_driver,
       (unsigned long long)t.unparks_condvar, (unsigned long long)t.unparks_noop,
-      (unsigned long long)t.spurious_wakeups,
+      (unsigned long long)t.spurious_wakeups, (unsigned long long)t.spins,
+      (unsigned long long)t.spins_found,
       (unsigned long long)c.driver.waker_writes,
       (unsigned long long)c.driver.turns);
 }
@@ -153,7 +155,8 @@ void DumpRep(const char* name, size_t rep, double us,
   std::printf(
       "# %s rep %zu: %.1f us tasks_run=%llu steals=%llu inject_pulls=%llu "
       "parks_driver=%llu parks_condvar=%llu unparks_driver=%llu "
-      "unparks_condvar=%llu unparks_noop=%llu spurious=%llu\n",
+      "unparks_condvar=%llu unparks_noop=%llu spurious=%llu spins=%llu "
+      "spins_found=%llu\n",
       name, rep, us, (unsigned long long)(b.tasks_run - a.tasks_run),
       (unsigned long long)(b.steals - a.steals),
       (unsigned long long)(b.inject_pulls - a.inject_pulls),
@@ -162,7 +165,9 @@ void DumpRep(const char* name, size_t rep, double us,
       (unsigned long long)(b.unparks_driver - a.unparks_driver),
       (unsigned long long)(b.unparks_condvar - a.unparks_condvar),
       (unsigned long long)(b.unparks_noop - a.unparks_noop),
-      (unsigned long long)(b.spurious_wakeups - a.spurious_wakeups));
+      (unsigned long long)(b.spurious_wakeups - a.spurious_wakeups),
+      (unsigned long long)(b.spins - a.spins),
+      (unsigned long long)(b.spins_found - a.spins_found));
 }
 
 template <class F>

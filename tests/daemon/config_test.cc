@@ -21,12 +21,14 @@ TEST(ConfigTest, EmptyFileTakesDefaults) {
 
 TEST(ConfigTest, ReadsEveryKey) {
   absl::StatusOr<Config> c = ParseConfig(
-      "[runtime]\nworkers = 4\n[daemon]\ndrain_timeout_ms = 250\n"
+      "[runtime]\nworkers = 4\nspin_before_park_us = 0\n"
+      "[daemon]\ndrain_timeout_ms = 250\n"
       "stats_interval_s = 0\nwatchdog_stall_ms = 300\n"
       "[listen]\ntcp = [\"[::1]:9000\", \"127.0.0.1:9001\"]\n",
       "x.toml");
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->workers, 4);
+  EXPECT_EQ(c->spin_before_park_us, 0);
   EXPECT_EQ(c->drain_timeout_ms, 250);
   EXPECT_EQ(c->stats_interval_s, 0);
   EXPECT_EQ(c->watchdog_stall_ms, 300);
@@ -66,7 +68,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "1024, got 1025"},
         BadCase{"[runtime]\nworker = 4\n",
                 "p.toml:2:10: unknown key 'runtime.worker'; known keys in "
-                "[runtime]: workers"},
+                "[runtime]: workers, spin_before_park_us"},
+        BadCase{"[runtime]\nspin_before_park_us = 5000\n",
+                "p.toml:2:23: runtime.spin_before_park_us must be an integer "
+                "from 0 to 1000, got 5000"},
         BadCase{"[server]\nport = 1\n",
                 "p.toml:1:1: unknown key 'server'; known tables: [runtime], "
                 "[daemon], [listen], [http]"},

@@ -24,6 +24,8 @@ struct WorkerCounters {
   uint64_t tasks_run = 0;         // task steps run (a yield counts again)
   uint64_t steals = 0;            // successful steals from other workers
   uint64_t inject_pulls = 0;      // batches taken from the inject queue
+  uint64_t spins = 0;             // pre-park spins (RuntimeOptions, worker.cc)
+  uint64_t spins_found = 0;       // spins that found work instead of parking
   uint32_t parked_now = 0;        // gauge: 1 if parked (in the sleepers set)
   uint32_t searching_now = 0;     // gauge: 1 if searching for work
 

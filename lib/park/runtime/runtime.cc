@@ -266,6 +266,8 @@ void WorkerCounters::Add(const WorkerCounters& w) {
   tasks_run += w.tasks_run;
   steals += w.steals;
   inject_pulls += w.inject_pulls;
+  spins += w.spins;
+  spins_found += w.spins_found;
   parked_now += w.parked_now;
   searching_now += w.searching_now;
 }

@@ -215,10 +215,14 @@ Task* Worker::SpinSearch() {
   if (idle.num_unparked() < 2) return nullptr;
   const auto until = std::chrono::steady_clock::now() +
                      std::chrono::microseconds(budget_us);
+  Bump(spins_);
   for (uint32_t i = 1;; ++i) {
     CpuRelax();
     if (runtime_.WorkPending()) {
-      if (Task* task = Search()) return task;
+      if (Task* task = Search()) {
+        Bump(spins_found_);
+        return task;
+      }
     }
     // The clock and the shared words every 16 rounds (about a microsecond).
     if (i % 16 == 0 &&
@@ -337,6 +341,8 @@ WorkerCounters Worker::counters(bool parked_now) const {
   c.tasks_run = tasks_run_.load(std::memory_order_acquire);
   c.steals = steals_.load(std::memory_order_acquire);
   c.inject_pulls = inject_pulls_.load(std::memory_order_acquire);
+  c.spins = spins_.load(std::memory_order_acquire);
+  c.spins_found = spins_found_.load(std::memory_order_acquire);
   c.parked_now = parked_now ? 1 : 0;
   c.searching_now = searching_gauge_.load(std::memory_order_relaxed) ? 1 : 0;
   return c;

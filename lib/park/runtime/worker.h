@@ -108,7 +108,7 @@ class Worker {
   uint32_t rng_;
 
   std::atomic<uint64_t> spawned_{0}, completed_{0}, tasks_run_{0}, steals_{0},
-      inject_pulls_{0};
+      inject_pulls_{0}, spins_{0}, spins_found_{0};
   std::atomic<bool> searching_gauge_{false};
 };
 

@@ -9,9 +9,9 @@ namespace {
 StatsSnapshot Small() {
   StatsSnapshot s;
   s.workers.resize(2);
-  s.workers[0] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 0};
-  s.workers[1] = {10, 20, 30, 40, 50, 60, 70, 80, 90, 0, 1};
-  s.total = {11, 22, 33, 44, 55, 66, 77, 88, 99, 1, 1};
+  s.workers[0] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 1, 0};
+  s.workers[1] = {10, 20, 30, 40, 50, 60, 70, 80, 90, 110, 120, 0, 1};
+  s.total = {11, 22, 33, 44, 55, 66, 77, 88, 99, 121, 132, 1, 1};
   s.driver_turns = 100;
   s.timers_pending = 3;
   s.tasks_spawned_remote = 12;
@@ -24,15 +24,18 @@ TEST(StatsJsonTest, ExactOutput) {
             "{\"worker\":0,\"parks_driver\":1,\"parks_condvar\":2,"
             "\"unparks_driver\":3,\"unparks_condvar\":4,\"unparks_noop\":5,"
             "\"spurious_wakeups\":6,\"tasks_run\":7,\"steals\":8,"
-            "\"inject_pulls\":9,\"parked_now\":1,\"searching_now\":0},"
+            "\"inject_pulls\":9,\"spins\":11,\"spins_found\":12,"
+            "\"parked_now\":1,\"searching_now\":0},"
             "{\"worker\":1,\"parks_driver\":10,\"parks_condvar\":20,"
             "\"unparks_driver\":30,\"unparks_condvar\":40,\"unparks_noop\":50,"
             "\"spurious_wakeups\":60,\"tasks_run\":70,\"steals\":80,"
-            "\"inject_pulls\":90,\"parked_now\":0,\"searching_now\":1}],"
+            "\"inject_pulls\":90,\"spins\":110,\"spins_found\":120,"
+            "\"parked_now\":0,\"searching_now\":1}],"
             "\"total\":{\"parks_driver\":11,\"parks_condvar\":22,"
             "\"unparks_driver\":33,\"unparks_condvar\":44,\"unparks_noop\":55,"
             "\"spurious_wakeups\":66,\"tasks_run\":77,\"steals\":88,"
-            "\"inject_pulls\":99,\"parked_now\":1,\"searching_now\":1},"
+            "\"inject_pulls\":99,\"spins\":121,\"spins_found\":132,"
+            "\"parked_now\":1,\"searching_now\":1},"
             "\"driver_turns\":100,\"timers_pending\":3,"
             "\"tasks_spawned_remote\":12}\n");
 }
@@ -99,6 +102,14 @@ parkd_steals_total{worker="1"} 80
 # TYPE parkd_inject_pulls_total counter
 parkd_inject_pulls_total{worker="0"} 9
 parkd_inject_pulls_total{worker="1"} 90
+# HELP parkd_spins_total Idle moments spent spinning for work before parking.
+# TYPE parkd_spins_total counter
+parkd_spins_total{worker="0"} 11
+parkd_spins_total{worker="1"} 110
+# HELP parkd_spins_found_total Spins that found work instead of parking.
+# TYPE parkd_spins_found_total counter
+parkd_spins_found_total{worker="0"} 12
+parkd_spins_found_total{worker="1"} 120
 )");
 }
 
