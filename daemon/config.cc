@@ -128,6 +128,28 @@ Key IntKey(const char* name, int64_t min, int64_t max,
              }};
 }
 
+// runtime.worker_slice_us: 0, or the kernel's bounds for a slice.
+Key SliceKey() {
+  constexpr const char* kName = "runtime.worker_slice_us";
+  return Key{kName, [](const std::string& source, const toml::node& node,
+                       Config* config) {
+               const auto* value = node.as_integer();
+               const int64_t v = value == nullptr ? -1 : value->get();
+               if (v != 0 && (v < 100 || v > 100000)) {
+                 return Invalid(
+                     source, node,
+                     absl::StrCat(kName,
+                                  " must be 0 (the kernel's default) or an "
+                                  "integer from 100 to 100000, got ",
+                                  value == nullptr
+                                      ? absl::StrCat("a ", TypeName(node.type()))
+                                      : absl::StrCat(v)));
+               }
+               config->worker_slice_us = static_cast<int>(v);
+               return absl::OkStatus();
+             }};
+}
+
 const std::vector<std::pair<std::string, std::vector<Key>>>& Tables() {
   static const auto* tables =
       new std::vector<std::pair<std::string, std::vector<Key>>>{
@@ -137,7 +159,8 @@ const std::vector<std::pair<std::string, std::vector<Key>>>& Tables() {
             IntKey("runtime.spin_before_park_us", 0, 1000,
                    [](Config* c, int64_t v) {
                      c->spin_before_park_us = static_cast<int>(v);
-                   })}},
+                   }),
+            SliceKey()}},
           {"daemon",
            {IntKey("daemon.drain_timeout_ms", 0, 600000,
                    [](Config* c, int64_t v) { c->drain_timeout_ms = v; }),
@@ -266,6 +289,7 @@ std::string FormatConfig(const Config& c) {
   return absl::StrCat(
       "[runtime]\nworkers = ", c.workers,
       "\nspin_before_park_us = ", c.spin_before_park_us,
+      "\nworker_slice_us = ", c.worker_slice_us,
       "\n\n[daemon]\ndrain_timeout_ms = ", c.drain_timeout_ms,
       "\nstats_interval_s = ", c.stats_interval_s,
       "\nwatchdog_stall_ms = ", c.watchdog_stall_ms,

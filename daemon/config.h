@@ -25,6 +25,9 @@ struct Config {
   // [runtime] spin_before_park_us: how long an idle worker keeps looking
   // for work before it parks, while another worker runs; 0..1000.
   int spin_before_park_us = 20;
+  // [runtime] worker_slice_us: the scheduler time slice workers ask for;
+  // 0 = the kernel's default; otherwise 100..100000.
+  int worker_slice_us = 100;
   // [daemon] drain_timeout_ms: how long a drain may take; 0..600000.
   int64_t drain_timeout_ms = 10000;
   // [daemon] stats_interval_s: counters to the journal this often, skipped

@@ -117,6 +117,12 @@ void Daemon::Reload() {
                                 fresh->spin_before_park_us, ")"));
     fresh->spin_before_park_us = config_.spin_before_park_us;
   }
+  if (fresh->worker_slice_us != config_.worker_slice_us) {
+    kept.push_back(absl::StrCat("runtime.worker_slice_us (",
+                                config_.worker_slice_us, " -> ",
+                                fresh->worker_slice_us, ")"));
+    fresh->worker_slice_us = config_.worker_slice_us;
+  }
   if (fresh->listen_tcp != config_.listen_tcp ||
       fresh->listen_unix != config_.listen_unix) {
     kept.push_back("[listen]");
@@ -167,6 +173,7 @@ int Daemon::Run() {
   park::RuntimeOptions options;
   options.workers = config_.workers;
   options.spin_before_park_us = config_.spin_before_park_us;
+  options.worker_slice_us = config_.worker_slice_us;
   absl::StatusOr<std::unique_ptr<park::Runtime>> created =
       park::Runtime::Create(options);
   if (!created.ok()) {
@@ -174,6 +181,16 @@ int Daemon::Run() {
     return EX_OSERR;
   }
   park::Runtime& rt = **created;
+  if (!rt.worker_slice_status().ok()) {
+    // Not fatal: the pool works with the default slice, only its wake-up
+    // latency is not what runtime.worker_slice_us asked for.
+    journal_.Log(LOG_WARNING,
+                 absl::StrCat("runtime.worker_slice_us = ",
+                              config_.worker_slice_us,
+                              " not applied, workers use the kernel's default "
+                              "slice: ",
+                              rt.worker_slice_status().message()));
+  }
 
   park::SignalFd& sigfd = *signals;
   absl::StatusOr<park::IoToken> signal_token =

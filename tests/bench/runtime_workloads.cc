@@ -10,7 +10,8 @@
 // Environment: WORKERS (2), REPS (20), WARMUP (3), WAKE_TRIALS (2000),
 // WAKE_SLEEP_US (1000), POLICY (condvar_first | most_recent), COUNTERS
 // (print counter totals per workload), REPDUMP (a line per repetition),
-// SPIN_US (RuntimeOptions.spin_before_park_us; 0 parks at once).
+// SPIN_US (RuntimeOptions.spin_before_park_us; 0 parks at once), SLICE_US
+// (RuntimeOptions.worker_slice_us; 0 keeps the kernel's default slice).
 // Arguments: workload names to run only those.
 //
 // Mapping: spawn = Runtime::Spawn; yield_now = a task returning
@@ -70,6 +71,8 @@ struct Cfg {
   park::WakePolicy policy = park::WakePolicy::kCondvarFirst;
   int spin_us = static_cast<int>(
       EnvSize("SPIN_US", park::RuntimeOptions{}.spin_before_park_us));
+  int slice_us = static_cast<int>(
+      EnvSize("SLICE_US", park::RuntimeOptions{}.worker_slice_us));
 };
 
 void PrintCounters(const char* name, const Runtime& rt) {
@@ -96,11 +99,18 @@ std::unique_ptr<Runtime> MakeRuntime(const Cfg& cfg) {
   options.workers = static_cast<int>(cfg.workers);
   options.wake_policy = cfg.policy;
   options.spin_before_park_us = cfg.spin_us;
+  options.worker_slice_us = cfg.slice_us;
   absl::StatusOr<std::unique_ptr<Runtime>> rt = Runtime::Create(options);
   if (!rt.ok()) {
     std::fprintf(stderr, "Runtime::Create: %s\n",
                  rt.status().ToString().c_str());
     std::exit(1);
+  }
+  // Said once per workload on stdout as a comment: a kernel without
+  // per-thread slices runs every workload with the default one.
+  if (!(*rt)->worker_slice_status().ok()) {
+    std::printf("# worker slice not applied: %s\n",
+                std::string((*rt)->worker_slice_status().message()).c_str());
   }
   return *std::move(rt);
 }
@@ -459,8 +469,8 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("# parkd runtime_workloads WORKERS=%zu REPS=%zu WARMUP=%zu "
-              "SPIN_US=%d POLICY=%s\n",
-              cfg.workers, cfg.reps, cfg.warmup, cfg.spin_us,
+              "SPIN_US=%d SLICE_US=%d POLICY=%s\n",
+              cfg.workers, cfg.reps, cfg.warmup, cfg.spin_us, cfg.slice_us,
               cfg.policy == park::WakePolicy::kCondvarFirst ? "condvar_first"
                                                             : "most_recent");
   for (const Workload& w : all) {

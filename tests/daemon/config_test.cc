@@ -22,6 +22,7 @@ TEST(ConfigTest, EmptyFileTakesDefaults) {
 TEST(ConfigTest, ReadsEveryKey) {
   absl::StatusOr<Config> c = ParseConfig(
       "[runtime]\nworkers = 4\nspin_before_park_us = 0\n"
+      "worker_slice_us = 0\n"
       "[daemon]\ndrain_timeout_ms = 250\n"
       "stats_interval_s = 0\nwatchdog_stall_ms = 300\n"
       "[listen]\ntcp = [\"[::1]:9000\", \"127.0.0.1:9001\"]\n",
@@ -29,6 +30,7 @@ TEST(ConfigTest, ReadsEveryKey) {
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->workers, 4);
   EXPECT_EQ(c->spin_before_park_us, 0);
+  EXPECT_EQ(c->worker_slice_us, 0);
   EXPECT_EQ(c->drain_timeout_ms, 250);
   EXPECT_EQ(c->stats_interval_s, 0);
   EXPECT_EQ(c->watchdog_stall_ms, 300);
@@ -68,7 +70,13 @@ INSTANTIATE_TEST_SUITE_P(
                 "1024, got 1025"},
         BadCase{"[runtime]\nworker = 4\n",
                 "p.toml:2:10: unknown key 'runtime.worker'; known keys in "
-                "[runtime]: workers, spin_before_park_us"},
+                "[runtime]: workers, spin_before_park_us, worker_slice_us"},
+        BadCase{"[runtime]\nworker_slice_us = 50\n",
+                "p.toml:2:19: runtime.worker_slice_us must be 0 (the kernel's "
+                "default) or an integer from 100 to 100000, got 50"},
+        BadCase{"[runtime]\nworker_slice_us = \"short\"\n",
+                "p.toml:2:19: runtime.worker_slice_us must be 0 (the kernel's "
+                "default) or an integer from 100 to 100000, got a string"},
         BadCase{"[runtime]\nspin_before_park_us = 5000\n",
                 "p.toml:2:23: runtime.spin_before_park_us must be an integer "
                 "from 0 to 1000, got 5000"},

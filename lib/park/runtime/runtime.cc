@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "park/runtime/worker.h"
+#include "park/sys/sched_slice.h"
 
 namespace park {
 namespace {
@@ -34,6 +35,14 @@ absl::Status Validate(const RuntimeOptions& o) {
         CheckRange("event_interval", o.event_interval, 1, 1 << 20),
         CheckRange("spin_before_park_us", o.spin_before_park_us, 0, 1000)}) {
     if (!s.ok()) return s;
+  }
+  if (o.worker_slice_us != 0 &&
+      (o.worker_slice_us < kMinSchedSlice.count() ||
+       o.worker_slice_us > kMaxSchedSlice.count())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "RuntimeOptions.worker_slice_us must be 0 (the kernel's default) or "
+        "from ", kMinSchedSlice.count(), " to ", kMaxSchedSlice.count(),
+        ", got ", o.worker_slice_us));
   }
   return absl::OkStatus();
 }
@@ -74,9 +83,21 @@ Runtime::Runtime(const RuntimeOptions& options,
     parkers.push_back(&workers_.back()->parker());
   }
   idle_ = std::make_unique<Idle>(std::move(parkers), options.wake_policy);
+  MutexLock lock(&start_mu_);
+  workers_starting_ = num_workers;
   for (auto& worker : workers_) {
     threads_.emplace_back([w = worker.get()] { w->Run(); });
   }
+  // So that worker_slice_status() is settled when Create returns.
+  while (workers_starting_ > 0) all_started_.Wait(&start_mu_);
+}
+
+void Runtime::WorkerStarted(absl::Status slice) {
+  MutexLock lock(&start_mu_);
+  if (worker_slice_status_.ok() && !slice.ok()) {
+    worker_slice_status_ = std::move(slice);
+  }
+  if (--workers_starting_ == 0) all_started_.SignalAll();
 }
 
 Runtime::~Runtime() { Shutdown(); }

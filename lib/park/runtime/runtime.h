@@ -40,6 +40,7 @@
 #include "park/runtime/counters.h"
 #include "park/runtime/inject_queue.h"
 #include "park/runtime/task.h"
+#include "park/sys/mutex.h"
 
 namespace park {
 
@@ -66,6 +67,13 @@ struct RuntimeOptions {
   // at once, as Tokio does. Costs at most this much CPU per idle moment of
   // a busy pool; an idle pool never spins.
   int spin_before_park_us = 20;
+  // The scheduler time slice each worker asks the kernel for
+  // (sys/sched_slice.h): shorter than the default, so that a woken worker
+  // gets its CPU at once instead of after the running thread blocks. 0 keeps
+  // the kernel's default; otherwise 100..100000. On kernels without
+  // per-thread slices the workers keep the default and
+  // worker_slice_status() says why.
+  int worker_slice_us = 100;
 };
 
 // Names a timer made by RunAt/RunAfter.
@@ -149,6 +157,12 @@ class Runtime {
 
   RuntimeCounters counters() const;
   int num_workers() const { return static_cast<int>(workers_.size()); }
+  // OK if the workers run with RuntimeOptions.worker_slice_us (or it is 0);
+  // otherwise why they run with the kernel's default slice. Fixed once
+  // Create returns.
+  const absl::Status& worker_slice_status() const {
+    return worker_slice_status_;
+  }
   // True on a worker thread of this runtime.
   bool OnWorkerThread() const;
   Driver& driver() { return shared_->driver(); }
@@ -165,6 +179,9 @@ class Runtime {
   // The last searcher's rescan before it parks (idle.h).
   void NotifyIfWorkPending();
   void AbortIfOnWorker(const char* what) const;
+  // Each worker calls this once, first thing on its thread, with the result
+  // of asking for its time slice; the constructor waits for all of them.
+  void WorkerStarted(absl::Status slice) ABSL_LOCKS_EXCLUDED(start_mu_);
 
   const RuntimeOptions options_;
   std::shared_ptr<SharedDriver> shared_;
@@ -172,6 +189,11 @@ class Runtime {
   std::vector<std::unique_ptr<internal::Worker>> workers_;
   std::unique_ptr<Idle> idle_;
   std::vector<std::thread> threads_;
+  Mutex start_mu_;
+  int workers_starting_ ABSL_GUARDED_BY(start_mu_) = 0;
+  CondVar all_started_;
+  // The first worker's error, if any; constant after the constructor.
+  absl::Status worker_slice_status_;
 
   // Read by every worker loop and every spawn; written once or twice in a
   // runtime's life. Own cache line, away from the counters below.

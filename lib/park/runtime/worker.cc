@@ -7,6 +7,7 @@
 #include <string>
 
 #include "park/runtime/runtime.h"
+#include "park/sys/sched_slice.h"
 
 namespace park::internal {
 namespace {
@@ -48,6 +49,11 @@ void Worker::Run() {
   // Named for top, perf and gdb: "park-worker-N" (15 characters at most).
   const std::string name = "park-worker-" + std::to_string(index_);
   pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+  absl::Status slice = absl::OkStatus();
+  if (const int us = runtime_.options_.worker_slice_us; us > 0) {
+    slice = SetSchedSlice(std::chrono::microseconds(us)).status();
+  }
+  runtime_.WorkerStarted(std::move(slice));
   for (;;) {
     // Shutdown abandons queued work (Drain is the way to finish it): stop
     // at the next task boundary. Relaxed: the flag's line is read-mostly,

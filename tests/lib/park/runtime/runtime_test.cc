@@ -3,6 +3,7 @@
 #include "park/runtime/runtime.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -12,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
+#include "park/sys/sched_slice.h"
 #include "testing/await.h"
 
 namespace park {
@@ -78,6 +80,82 @@ TEST(RuntimeTest, InvalidOptionsNameTheFieldAndTheRange) {
   EXPECT_EQ(rt.status().message(),
             "RuntimeOptions.spin_before_park_us must be from 0 to 1000, got "
             "5000");
+  options.spin_before_park_us = 20;
+  options.worker_slice_us = 50;
+  rt = Runtime::Create(options);
+  ASSERT_FALSE(rt.ok());
+  EXPECT_EQ(rt.status().message(),
+            "RuntimeOptions.worker_slice_us must be 0 (the kernel's default) "
+            "or from 100 to 100000, got 50");
+}
+
+// The slice a task sees on its worker thread.
+absl::StatusOr<std::chrono::microseconds> SliceOnWorker(Runtime& rt) {
+  absl::StatusOr<std::chrono::microseconds> seen;
+  absl::Notification done;
+  EXPECT_TRUE(rt.Spawn([&] {
+                  seen = park::GetSchedSlice();
+                  done.Notify();
+                }).ok());
+  done.WaitForNotification();
+  return seen;
+}
+
+TEST(RuntimeTest, WorkersRunWithTheRequestedSliceOrSayWhyNot) {
+  RuntimeOptions options;
+  options.workers = 2;
+  options.worker_slice_us = 300;
+  absl::StatusOr<std::unique_ptr<Runtime>> rt = Runtime::Create(options);
+  ASSERT_TRUE(rt.ok()) << rt.status();
+  absl::StatusOr<std::chrono::microseconds> seen = SliceOnWorker(**rt);
+  if (!(*rt)->worker_slice_status().ok()) {
+    // A kernel without per-thread slices: the runtime runs and says so.
+    EXPECT_EQ((*rt)->worker_slice_status().code(),
+              absl::StatusCode::kUnimplemented);
+    EXPECT_FALSE(seen.ok());
+    GTEST_SKIP() << (*rt)->worker_slice_status();
+  }
+  ASSERT_TRUE(seen.ok()) << seen.status();
+  EXPECT_EQ(*seen, std::chrono::microseconds(300));
+}
+
+// Workers inherit the creating thread's policy; under SCHED_IDLE they have
+// no slice to set, as on a kernel without per-thread slices. The runtime
+// still runs, and says why the slice was not applied.
+TEST(RuntimeTest, ASliceTheKernelCannotGiveIsReportedNotFatal) {
+  std::thread([] {
+    sched_param param{};
+    ASSERT_EQ(sched_setscheduler(0, SCHED_IDLE, &param), 0);
+    RuntimeOptions options;
+    options.workers = 2;
+    options.worker_slice_us = 300;
+    absl::StatusOr<std::unique_ptr<Runtime>> rt = Runtime::Create(options);
+    ASSERT_TRUE(rt.ok()) << rt.status();
+    EXPECT_EQ((*rt)->worker_slice_status().code(),
+              absl::StatusCode::kUnimplemented);
+    EXPECT_NE((*rt)->worker_slice_status().message().find(
+                  "no per-thread time slice"),
+              absl::string_view::npos)
+        << (*rt)->worker_slice_status();
+    absl::Notification ran;
+    ASSERT_TRUE((*rt)->Spawn([&] { ran.Notify(); }).ok());
+    EXPECT_TRUE(ran.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  }).join();
+}
+
+TEST(RuntimeTest, SliceZeroKeepsTheKernelsDefault) {
+  absl::StatusOr<std::chrono::microseconds> fresh;
+  std::thread([&] { fresh = park::GetSchedSlice(); }).join();
+  if (!fresh.ok()) GTEST_SKIP() << fresh.status();
+  RuntimeOptions options;
+  options.workers = 1;
+  options.worker_slice_us = 0;
+  absl::StatusOr<std::unique_ptr<Runtime>> rt = Runtime::Create(options);
+  ASSERT_TRUE(rt.ok()) << rt.status();
+  EXPECT_TRUE((*rt)->worker_slice_status().ok());
+  absl::StatusOr<std::chrono::microseconds> seen = SliceOnWorker(**rt);
+  ASSERT_TRUE(seen.ok()) << seen.status();
+  EXPECT_EQ(*seen, *fresh);
 }
 
 // Every task runs exactly once: producers outside the pool and tasks
