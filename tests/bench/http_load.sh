@@ -7,12 +7,14 @@
 #
 # Usage: tests/bench/http_load.sh [PARKD]   (default: build/daemon/parkd)
 # Environment: WORKERS (2), SPIN_US (20: runtime.spin_before_park_us),
+#              SLICE_US (100: runtime.worker_slice_us),
 #              DURATION (10), IDLE (10), CONNECTIONS (64), THREADS (2: wrk's).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PARKD=${1:-$ROOT/build/daemon/parkd}
 WORKERS=${WORKERS:-2}
 SPIN_US=${SPIN_US:-20}
+SLICE_US=${SLICE_US:-100}
 DURATION=${DURATION:-10}
 IDLE=${IDLE:-10}
 CONNECTIONS=${CONNECTIONS:-64}
@@ -27,6 +29,7 @@ cat >"$tmp/parkd.toml" <<TOML
 [runtime]
 workers = $WORKERS
 spin_before_park_us = $SPIN_US
+worker_slice_us = $SLICE_US
 [listen]
 tcp = ["127.0.0.1:$port"]
 [http]
@@ -41,7 +44,7 @@ cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"
 }
 
-echo "# parkd http load: WORKERS=$WORKERS SPIN_US=$SPIN_US, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $(nproc) CPUs, $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "# parkd http load: WORKERS=$WORKERS SPIN_US=$SPIN_US SLICE_US=$SLICE_US, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $(nproc) CPUs, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "# endpoint requests_per_s latency_p50 latency_p99 socket_errors non_2xx"
 for path in /healthz "/work?cpu_us=50"; do
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
