@@ -64,29 +64,31 @@ std::unique_ptr<Runtime> Make(int workers,
 }
 
 TEST(RuntimeTest, InvalidOptionsNameTheFieldAndTheRange) {
-  RuntimeOptions options;
-  options.workers = 5000;
-  absl::StatusOr<std::unique_ptr<Runtime>> rt = Runtime::Create(options);
-  ASSERT_FALSE(rt.ok());
-  EXPECT_EQ(rt.status().message(),
-            "RuntimeOptions.workers must be from 0 to 1024, got 5000");
-  options.workers = 1;
-  options.global_queue_interval = 0;
-  EXPECT_FALSE(Runtime::Create(options).ok());
-  options.global_queue_interval = 61;
-  options.spin_before_park_us = 5000;
-  rt = Runtime::Create(options);
-  ASSERT_FALSE(rt.ok());
-  EXPECT_EQ(rt.status().message(),
-            "RuntimeOptions.spin_before_park_us must be from 0 to 1000, got "
-            "5000");
-  options.spin_before_park_us = 20;
-  options.worker_slice_us = 50;
-  rt = Runtime::Create(options);
-  ASSERT_FALSE(rt.ok());
-  EXPECT_EQ(rt.status().message(),
-            "RuntimeOptions.worker_slice_us must be 0 (the kernel's default) "
-            "or from 100 to 100000, got 50");
+  struct Case {
+    void (*spoil)(RuntimeOptions&);
+    const char* message;
+  };
+  const Case cases[] = {
+      {[](RuntimeOptions& o) { o.workers = 5000; },
+       "RuntimeOptions.workers must be from 0 to 1024, got 5000"},
+      {[](RuntimeOptions& o) { o.global_queue_interval = 0; },
+       "RuntimeOptions.global_queue_interval must be from 1 to 1048576, got "
+       "0"},
+      {[](RuntimeOptions& o) { o.spin_before_park_us = 5000; },
+       "RuntimeOptions.spin_before_park_us must be from 0 to 1000, got 5000"},
+      {[](RuntimeOptions& o) { o.worker_slice_us = 50; },
+       "RuntimeOptions.worker_slice_us must be 0 (the kernel's default) or "
+       "from 100 to 100000, got 50"},
+  };
+  for (const Case& c : cases) {
+    RuntimeOptions options;
+    options.workers = 1;
+    c.spoil(options);
+    absl::StatusOr<std::unique_ptr<Runtime>> rt = Runtime::Create(options);
+    ASSERT_FALSE(rt.ok()) << c.message;
+    EXPECT_EQ(rt.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(rt.status().message(), c.message);
+  }
 }
 
 // The slice a task sees on its worker thread.
