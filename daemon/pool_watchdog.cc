@@ -3,6 +3,17 @@
 #include "absl/strings/str_cat.h"
 
 namespace parkd {
+namespace {
+
+// Everything a worker's parker counts: it moves whenever the worker parks or
+// is woken, never while the worker is inside a task (a producer wakes only
+// sleepers).
+uint64_t Parking(const park::WorkerCounters& w) {
+  return w.parks_driver + w.parks_condvar + w.unparks_driver +
+         w.unparks_condvar + w.unparks_noop + w.spurious_wakeups;
+}
+
+}  // namespace
 
 PoolWatchdog::PoolWatchdog(park::Runtime& runtime, const Notifier& notifier,
                            const Journal& journal,
@@ -15,6 +26,7 @@ PoolWatchdog::PoolWatchdog(park::Runtime& runtime, const Notifier& notifier,
       stall_ms_(stall.count()) {
   const size_t n = static_cast<size_t>(runtime.num_workers());
   last_tasks_.assign(n, 0);
+  last_parking_.assign(n, 0);
   last_progress_.assign(n, Clock::now());
   reported_.assign(n, false);
 }
@@ -48,9 +60,11 @@ void PoolWatchdog::Check() {
   bool wedged = false;
   for (size_t i = 0; i < c.workers.size(); ++i) {
     const park::WorkerCounters& w = c.workers[i];
-    if (w.parked_now || w.searching_now || w.tasks_run != last_tasks_[i]) {
+    if (w.parked_now || w.searching_now || w.tasks_run != last_tasks_[i] ||
+        Parking(w) != last_parking_[i]) {
       last_progress_[i] = now;
       last_tasks_[i] = w.tasks_run;
+      last_parking_[i] = Parking(w);
       if (reported_[i]) {
         journal_.Log(LOG_NOTICE,
                      absl::StrCat("worker ", i, " made progress again; "

@@ -1,6 +1,8 @@
 // PoolWatchdog: systemd's WATCHDOG=1, sent from a task that runs on the
 // pool, and only while every worker is parked, searching, or has finished a
-// task since the last check. A worker stuck in one task for longer than
+// task or parked or been woken since the last check (a worker a producer
+// has just woken is neither parked nor searching until it runs; that is not
+// a stall). A worker stuck in one task for longer than
 // watchdog_stall_ms stops the pings (and is named in the journal), so a
 // wedged pool gets restarted instead of being reported alive by a thread
 // that does not depend on it.
@@ -52,6 +54,7 @@ class PoolWatchdog {
 
   // Check-only state (one check at a time).
   std::vector<uint64_t> last_tasks_;
+  std::vector<uint64_t> last_parking_;  // Parking(), per worker
   std::vector<Clock::time_point> last_progress_;
   std::vector<bool> reported_;
 };
