@@ -2,7 +2,8 @@
 # Behaviour 1, ready: `systemctl start` of the Type=notify parkd.service
 # returns only after READY=1, which parkd sends once its workers run and its
 # listener is bound; the unit is then active/running and StatusText is the
-# live STATUS= line "N workers: P parked, R running; K notified".
+# live STATUS= line "N workers: P parked, R running; K notified"; the
+# sandbox lets the workers set their time slice (runtime.worker_slice_us).
 [[ -n ${IT_SANDBOX:-} ]] || exec "$(dirname "$0")/sandbox.sh" "$0" "$@"
 set -uo pipefail
 source "$IT_SRC/parkd.sh"
@@ -33,4 +34,11 @@ check "the listener 127.0.0.1:$port was bound by READY=1 (connect succeeds)" tcp
 check "still active/running 1 s later" eval 'sleep 1; unit_active_running $unit'
 check "NotifyAccess=main kept: the main PID is parkd" \
   test "$(readlink "/proc/$(unit_prop $unit MainPID)/exe")" = "$PARKD"
+# The unit's system-call filter lets the workers set their time slice: the
+# only acceptable reason for the start-up warning is a kernel without
+# per-thread slices, never EPERM from the sandbox.
+slice_warning=$(parkd_messages $unit | grep 'worker_slice_us = .* not applied' || true)
+check "the workers' time slice is applied, or the kernel has none (got '$slice_warning')" \
+  eval '[[ -z $slice_warning || $slice_warning == *"no per-thread time slice"* ]]'
+
 finish
