@@ -106,23 +106,16 @@ void Daemon::Reload() {
   }
   if (workers_override_ >= 0) fresh->workers = workers_override_;
   std::vector<std::string> kept;
-  if (fresh->workers != config_.workers) {
-    kept.push_back(absl::StrCat("runtime.workers (", config_.workers, " -> ",
-                                fresh->workers, ")"));
-    fresh->workers = config_.workers;
-  }
-  if (fresh->spin_before_park_us != config_.spin_before_park_us) {
-    kept.push_back(absl::StrCat("runtime.spin_before_park_us (",
-                                config_.spin_before_park_us, " -> ",
-                                fresh->spin_before_park_us, ")"));
-    fresh->spin_before_park_us = config_.spin_before_park_us;
-  }
-  if (fresh->worker_slice_us != config_.worker_slice_us) {
-    kept.push_back(absl::StrCat("runtime.worker_slice_us (",
-                                config_.worker_slice_us, " -> ",
-                                fresh->worker_slice_us, ")"));
-    fresh->worker_slice_us = config_.worker_slice_us;
-  }
+  // [runtime] keys are read once, when the pool starts.
+  auto keep_runtime_key = [&](const char* key, int Config::*field) {
+    if ((*fresh).*field == config_.*field) return;
+    kept.push_back(absl::StrCat("runtime.", key, " (", config_.*field, " -> ",
+                                (*fresh).*field, ")"));
+    (*fresh).*field = config_.*field;
+  };
+  keep_runtime_key("workers", &Config::workers);
+  keep_runtime_key("spin_before_park_us", &Config::spin_before_park_us);
+  keep_runtime_key("worker_slice_us", &Config::worker_slice_us);
   if (fresh->listen_tcp != config_.listen_tcp ||
       fresh->listen_unix != config_.listen_unix) {
     kept.push_back("[listen]");

@@ -44,6 +44,12 @@ bool HasSlice(const SchedAttr& attr) {
          attr.sched_runtime != 0;
 }
 
+absl::Status NoSlice() {
+  return absl::UnimplementedError(
+      "this kernel reports no per-thread time slice (EEVDF custom slices "
+      "need Linux 6.12 or later and SCHED_OTHER or SCHED_BATCH)");
+}
+
 std::chrono::microseconds Micros(uint64_t ns) {
   return std::chrono::microseconds(ns / 1000);
 }
@@ -53,11 +59,7 @@ std::chrono::microseconds Micros(uint64_t ns) {
 absl::StatusOr<std::chrono::microseconds> GetSchedSlice() {
   absl::StatusOr<SchedAttr> attr = Read();
   if (!attr.ok()) return attr.status();
-  if (!HasSlice(*attr)) {
-    return absl::UnimplementedError(
-        "this kernel reports no per-thread time slice (EEVDF custom slices "
-        "need Linux 6.12 or later and SCHED_OTHER or SCHED_BATCH)");
-  }
+  if (!HasSlice(*attr)) return NoSlice();
   return Micros(attr->sched_runtime);
 }
 
@@ -70,7 +72,7 @@ absl::StatusOr<std::chrono::microseconds> SetSchedSlice(
   }
   absl::StatusOr<SchedAttr> attr = Read();
   if (!attr.ok()) return attr.status();
-  if (!HasSlice(*attr)) return GetSchedSlice().status();
+  if (!HasSlice(*attr)) return NoSlice();
   attr->size = sizeof(SchedAttr);
   attr->sched_flags = 0;
   attr->sched_runtime = static_cast<uint64_t>(slice.count()) * 1000;
