@@ -17,22 +17,12 @@ Idle::Idle(std::vector<const Parker*> parkers, WakePolicy policy)
 }
 
 bool Idle::NotifyShouldWakeup() const {
-  // A load, not Tokio's fetch_add(0): an RMW (or a fence) here makes
-  // every spawn and yield 2-3x slower on yield_many (measured: 3.4 ms ->
-  // 7.3 ms with a fence, 5.4-7.6 ms with the RMW). What the load can miss
-  // is a worker parking at this very moment while our push still sits in
-  // the store buffer. For the inject queue that cannot happen: its
-  // publication is a seq_cst store (a full barrier on x86, and ordered
-  // before this load by seq_cst everywhere), and every parking worker
-  // rescans after its RMW. Tasks a worker moves from the inject queue to
-  // its local queue are fenced before this call too (Worker::
-  // OfferMovedWork). For a task a worker spawns or yields locally, the
-  // worker runs it itself when it gets to it, and its next notify (next
-  // spawn or yield) sees the parked worker. The cost: if it then blocks in
-  // a task without pushing again, a worker that parked at that instant
-  // does not come to steal the queued work until the block ends -- the
-  // same exposure as a task in the LIFO slot, which nobody can steal (in
-  // Tokio too).
+  // A plain seq_cst load. Callers that published work with a store that
+  // is not seq_cst (a local queue's tail) put a seq_cst fence before this
+  // call (Worker::NotifyAfterLocalPush); pushes to the inject queue are
+  // seq_cst RMWs. Either way, the load pairs with the RMW (and fence) a
+  // parking worker does before it rescans the queues (worker.cc,
+  // ParkUntilWork): one of the two sees the other.
   const uint64_t s = state_.load();
   return Searching(s) == 0 &&
          Unparked(s) < static_cast<uint32_t>(num_workers_);

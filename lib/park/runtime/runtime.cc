@@ -4,9 +4,11 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "park/runtime/worker.h"
+#include "park/sys/fatal.h"
 #include "park/sys/sched_slice.h"
 
 namespace park {
@@ -100,7 +102,13 @@ void Runtime::WorkerStarted(absl::Status slice) {
   if (--workers_starting_ == 0) all_started_.SignalAll();
 }
 
-Runtime::~Runtime() { Shutdown(); }
+Runtime::~Runtime() {
+  Shutdown();
+  // A Drain or Shutdown on another thread may still be on its way out:
+  // the members it touches live until it has left.
+  MutexLock lock(&shutdown_mu_);
+  while (calls_ > 0) calls_done_.Wait(&shutdown_mu_);
+}
 
 bool Runtime::OnWorkerThread() const {
   internal::Worker* w = internal::Worker::Current();
@@ -117,27 +125,86 @@ void Runtime::AbortIfOnWorker(const char* what) const {
   }
 }
 
-absl::Status Runtime::SpawnTask(std::unique_ptr<Task> task) {
-  if (shut_down_.load()) {
-    return absl::FailedPreconditionError(
-        "Runtime::Spawn: the runtime is shut down; the task was not run");
+// The intake gate. An outside Spawn/RunAt raises intake_ (seq_cst RMW),
+// then reads the phase flags (seq_cst); Drain and Shutdown store their flag
+// (seq_cst), then read intake_. All four are seq_cst, so in their single
+// total order either the caller's read sees the flag (and refuses), or the
+// drainer's read sees the caller counted and waits for intake_ to fall to
+// 0. That fall is a release RMW, and the drainer's read of 0 acquires it
+// (every write to intake_ is an RMW, so the release sequence reaches any
+// later value): the push it followed, counted by inject_.accepted() or
+// timers_added_, is visible to the LiveTasks() that comes after. So a
+// Spawn that returned OK is either seen by Drain's live count or was
+// refused, and no timer is added after Shutdown's CancelAllTimers.
+class Runtime::IntakeGuard {
+ public:
+  explicit IntakeGuard(std::atomic<uint64_t>& intake) : intake_(intake) {
+    intake_.fetch_add(1);
   }
+  ~IntakeGuard() { intake_.fetch_sub(1, std::memory_order_release); }
+  IntakeGuard(const IntakeGuard&) = delete;
+  IntakeGuard& operator=(const IntakeGuard&) = delete;
+
+ private:
+  std::atomic<uint64_t>& intake_;
+};
+
+class Runtime::CallGuard {
+ public:
+  explicit CallGuard(Runtime& rt) : rt_(rt) {
+    MutexLock lock(&rt_.shutdown_mu_);
+    ++rt_.calls_;
+  }
+  // The last touch of the runtime by this call: the destructor may free it
+  // as soon as the mutex is released.
+  ~CallGuard() {
+    MutexLock lock(&rt_.shutdown_mu_);
+    if (--rt_.calls_ == 0) rt_.calls_done_.SignalAll();
+  }
+  CallGuard(const CallGuard&) = delete;
+  CallGuard& operator=(const CallGuard&) = delete;
+
+ private:
+  Runtime& rt_;
+};
+
+bool Runtime::AdmitsOutsideWork() const {
+  return !draining_.load() && !shut_down_.load();
+}
+
+void Runtime::AwaitIntakeClosed() const {
+  // Callers inside the gate are between two instructions of a push: the
+  // wait is as short as their preemption.
+  while (intake_.load() != 0) std::this_thread::yield();
+}
+
+absl::Status Runtime::SpawnTask(std::unique_ptr<Task> task) {
   if (internal::Worker* w = internal::Worker::Current();
       w != nullptr && &w->runtime() == this) {
     // From inside the pool, also while draining: in-flight work finishes.
+    // A worker runs only until Shutdown joins it, so this push comes
+    // before Shutdown drops what is queued.
+    if (shut_down_.load(std::memory_order_relaxed)) {
+      return absl::FailedPreconditionError(
+          "Runtime::Spawn: the runtime is shut down; the task was not run");
+    }
     w->Schedule(task.release(), internal::Worker::Origin::kSpawn);
     return absl::OkStatus();
   }
-  if (draining_.load()) {
+  IntakeGuard gate(intake_);
+  if (!AdmitsOutsideWork()) {
     return absl::FailedPreconditionError(
-        "Runtime::Spawn: the runtime is draining and takes no new work from "
-        "outside; the task was not run");
+        shut_down_.load()
+            ? "Runtime::Spawn: the runtime is shut down; the task was not run"
+            : "Runtime::Spawn: the runtime is draining and takes no new work "
+              "from outside; the task was not run");
   }
+  Hook(internal::HookPoint::kOutsideSpawnAdmitted);
   // The inject queue counts it before it is visible (accepted()), so
-  // LiveTasks never misses it.
+  // LiveTasks never misses it. It cannot be closed yet: Shutdown closes it
+  // only after the gate is empty.
   if (std::unique_ptr<Task> refused = inject_.Push(std::move(task))) {
-    return absl::FailedPreconditionError(
-        "Runtime::Spawn: the runtime is shut down; the task was not run");
+    FatalState("Runtime::Spawn: inject queue closed inside the gate", 0);
   }
   NotifyParked();
   return absl::OkStatus();
@@ -145,10 +212,21 @@ absl::Status Runtime::SpawnTask(std::unique_ptr<Task> task) {
 
 absl::StatusOr<TimerHandle> Runtime::RunTaskAt(Clock::time_point deadline,
                                                std::unique_ptr<Task> task) {
-  if (shut_down_.load() || (draining_.load() && !OnWorkerThread())) {
-    return absl::FailedPreconditionError(
-        "Runtime::RunAt: the runtime is draining or shut down; the timer was "
-        "not set");
+  std::optional<IntakeGuard> gate;
+  if (OnWorkerThread()) {
+    // Workers are joined before Shutdown cancels the timers.
+    if (shut_down_.load(std::memory_order_relaxed)) {
+      return absl::FailedPreconditionError(
+          "Runtime::RunAt: the runtime is shut down; the timer was not set");
+    }
+  } else {
+    gate.emplace(intake_);
+    if (!AdmitsOutsideWork()) {
+      return absl::FailedPreconditionError(
+          "Runtime::RunAt: the runtime is draining or shut down; the timer "
+          "was not set");
+    }
+    Hook(internal::HookPoint::kOutsideTimerAdmitted);
   }
   timers_added_.fetch_add(1);
   timers_pending_.fetch_add(1);
@@ -226,31 +304,53 @@ uint64_t Runtime::LiveTasks() const {
 DrainReport Runtime::Drain(Clock::time_point deadline,
                            const std::function<void(uint64_t live)>& progress) {
   AbortIfOnWorker("Drain");
+  CallGuard call(*this);
   draining_.store(true);
+  Hook(internal::HookPoint::kDrainWaiting);
   DrainReport report;
+  // intake_ first: once it reads 0, every admitted outside push is in the
+  // live count, and no later one is admitted (the intake gate, above).
+  auto drained = [this] { return intake_.load() == 0 && LiveTasks() == 0; };
   if (!shut_down_.load()) {
     // Poll the (cheap) live count; the wait is bounded by the deadline.
     auto next_progress = Clock::now();
-    uint64_t live;
-    while ((live = LiveTasks()) > 0 && Clock::now() < deadline) {
+    while (!drained() && Clock::now() < deadline && !shut_down_.load()) {
       if (progress && Clock::now() >= next_progress) {
-        progress(live);
+        progress(LiveTasks());
         next_progress = Clock::now() + std::chrono::milliseconds(100);
       }
       std::this_thread::sleep_for(std::chrono::microseconds(500));
     }
-    report.completed = LiveTasks() == 0;
+    // A Shutdown on another thread drops what is queued: not a completed
+    // drain, even if the count reads 0 afterwards.
+    report.completed = !shut_down_.load() && drained();
   }
+  Hook(internal::HookPoint::kDrainDecided);
   report.shutdown = Shutdown();
+  // Work that appeared after the count read 0 (an I/O event's task) and
+  // was dropped makes it incomplete too: completed means nothing dropped.
+  if (report.shutdown.tasks_abandoned > 0 ||
+      report.shutdown.timers_abandoned > 0) {
+    report.completed = false;
+  }
   return report;
 }
 
 ShutdownReport Runtime::Shutdown() {
   AbortIfOnWorker("Shutdown");
+  CallGuard call(*this);
+  // Held to the end: a concurrent caller returns only after the workers
+  // are joined (then finds shut_down_ set and reports nothing).
+  MutexLock lock(&shutdown_mu_);
   ShutdownReport report;
-  if (shut_down_.exchange(true)) return report;
+  if (shut_down_.load()) return report;
+  shut_down_.store(true);
+  // No outside push is admitted from here on; wait for those already past
+  // the gate, so the queue is closed and the timers cancelled after them.
+  AwaitIntakeClosed();
   inject_.Close();
   shared_->Shutdown();
+  Hook(internal::HookPoint::kShutdownJoining);
   for (std::thread& t : threads_) t.join();
   // The workers are gone: what they left is ours.
   for (auto& w : workers_) report.tasks_abandoned += w->DropRemaining();
@@ -262,8 +362,15 @@ ShutdownReport Runtime::Shutdown() {
   // Pending timers hold their tasks: drop them now, counted.
   report.timers_abandoned = shared_->driver().CancelAllTimers();
   timers_pending_.fetch_sub(report.timers_abandoned);
+  Hook(internal::HookPoint::kShutdownDone);
   return report;
 }
+
+namespace internal {
+void SetTestHook(Runtime& runtime, TestHook hook) {
+  runtime.test_hook_ = std::move(hook);
+}
+}  // namespace internal
 
 RuntimeCounters Runtime::counters() const {
   RuntimeCounters c;

@@ -44,8 +44,25 @@
 
 namespace park {
 
+class Runtime;
+
 namespace internal {
 class Worker;
+
+// Test-only pause points (runtime_test.cc forces the interleavings of the
+// intake gate and of concurrent shutdowns with them). Never set in
+// production; unset they cost one predictable branch.
+enum class HookPoint {
+  kOutsideSpawnAdmitted,  // an outside Spawn passed the gate, not yet pushed
+  kOutsideTimerAdmitted,  // an outside RunAt passed the gate, not yet added
+  kDrainWaiting,          // Drain set draining and waits for the live count
+  kDrainDecided,          // Drain decided `completed`, not yet shut down
+  kShutdownJoining,       // Shutdown won and is about to join the workers
+  kShutdownDone,          // Shutdown dropped what was left (timers too)
+};
+using TestHook = std::function<void(HookPoint)>;
+// Sets `runtime`'s hook; call before any other thread uses the runtime.
+void SetTestHook(Runtime& runtime, TestHook hook);
 }  // namespace internal
 
 struct RuntimeOptions {
@@ -152,7 +169,9 @@ class Runtime {
 
   // Wakes every worker, joins them, and drops what is still queued or
   // pending, reporting how much. Blocking; not from a worker. Idempotent:
-  // a later call returns an empty report.
+  // a later or concurrent call returns an empty report, and returns only
+  // once the workers are joined (so the destructor may race a Shutdown or
+  // Drain on another thread: it waits for them to return).
   ShutdownReport Shutdown();
 
   RuntimeCounters counters() const;
@@ -169,8 +188,24 @@ class Runtime {
 
  private:
   friend class internal::Worker;
+  friend void internal::SetTestHook(Runtime&, internal::TestHook);
+  // Counts the calling thread in intake_ for its lifetime (the gate that
+  // outside Spawn/RunAt pass before they check the phase; runtime.cc).
+  class IntakeGuard;
+  // Counts a Drain or Shutdown in progress (the destructor waits for 0).
+  class CallGuard;
+
   Runtime(const RuntimeOptions& options, std::shared_ptr<SharedDriver> shared,
           int num_workers);
+
+  // Whether an outside caller may add work now: not draining, not shut
+  // down. Call with an IntakeGuard alive.
+  bool AdmitsOutsideWork() const;
+  void Hook(internal::HookPoint point) const {
+    if (test_hook_) [[unlikely]] test_hook_(point);
+  }
+  // Waits until no outside Spawn/RunAt is between its gate and its push.
+  void AwaitIntakeClosed() const;
 
   // Wakes one sleeping worker if the idle rules say so.
   void NotifyParked();
@@ -195,10 +230,22 @@ class Runtime {
   // The first worker's error, if any; constant after the constructor.
   absl::Status worker_slice_status_;
 
+  internal::TestHook test_hook_;
+
   // Read by every worker loop and every spawn; written once or twice in a
-  // runtime's life. Own cache line, away from the counters below.
+  // runtime's life. Own cache line, away from the counters below. seq_cst:
+  // each pairs with intake_ (runtime.cc, the intake gate). shut_down_ is
+  // set under shutdown_mu_ only.
   alignas(64) std::atomic<bool> draining_{false};
   std::atomic<bool> shut_down_{false};
+  // Outside Spawn/RunAt calls between their phase check and the end of
+  // their push. Written only by outside callers: its own cache line.
+  alignas(64) std::atomic<uint64_t> intake_{0};
+  // Serialises Shutdown: a second caller waits until the first has joined
+  // the workers. calls_ counts Drain/Shutdown calls in progress.
+  Mutex shutdown_mu_;
+  CondVar calls_done_;
+  int calls_ ABSL_GUARDED_BY(shutdown_mu_) = 0;
   // Timer accounting (see LiveTasks; spawns from outside are counted by
   // the inject queue): timers added, cancelled, pending. Own cache line so
   // that those writes do not evict the flags above.

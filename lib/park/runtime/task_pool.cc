@@ -9,11 +9,23 @@
 #include "park/sys/mutex.h"
 
 #if defined(__SANITIZE_ADDRESS__)
-#define PARK_TASK_POOL_BYPASS 1
+#define PARK_TASK_POOL_ASAN 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
-#define PARK_TASK_POOL_BYPASS 1
+#define PARK_TASK_POOL_ASAN 1
 #endif
+#endif
+
+#if defined(PARK_TASK_POOL_ASAN)
+#include <sanitizer/asan_interface.h>
+// A free block is poisoned whole; the pool itself unpoisons the link word
+// for the moment it reads or writes it. So a task used after its free (or
+// freed twice) fails under ASan as it would with plain new/delete.
+#define PARK_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define PARK_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define PARK_POISON(p, n) ((void)(p), (void)(n))
+#define PARK_UNPOISON(p, n) ((void)(p), (void)(n))
 #endif
 
 namespace park::internal {
@@ -34,6 +46,23 @@ struct Chain {
   size_t count = 0;
 };
 
+// Pops the first block of `c`. Requires c.count > 0.
+Block* PopBlock(Chain& c) {
+  Block* b = c.head;
+  PARK_UNPOISON(b, sizeof(Block));
+  c.head = b->next;
+  --c.count;
+  PARK_UNPOISON(b, kTaskBlockSize);
+  return b;
+}
+
+void PushBlock(Chain& c, Block* b) {
+  b->next = c.head;
+  PARK_POISON(b, kTaskBlockSize);
+  c.head = b;
+  ++c.count;
+}
+
 class GlobalPool {
  public:
   // A chain of free blocks (from the pool, or a fresh slab).
@@ -49,13 +78,11 @@ class GlobalPool {
     // A fresh slab, threaded into one chain; kept for the process's life.
     auto* slab = static_cast<char*>(
         ::operator new(kBatch * kTaskBlockSize, std::align_val_t{64}));
-    for (size_t i = 0; i < kBatch; ++i) {
-      auto* b = reinterpret_cast<Block*>(slab + i * kTaskBlockSize);
-      b->next = i + 1 < kBatch
-                    ? reinterpret_cast<Block*>(slab + (i + 1) * kTaskBlockSize)
-                    : nullptr;
+    Chain c;
+    for (size_t i = kBatch; i > 0; --i) {
+      PushBlock(c, reinterpret_cast<Block*>(slab + (i - 1) * kTaskBlockSize));
     }
-    return Chain{reinterpret_cast<Block*>(slab), kBatch};
+    return c;
   }
 
   void Give(Chain c) ABSL_LOCKS_EXCLUDED(mu_) {
@@ -80,50 +107,80 @@ GlobalPool& Global() {
 // spare full chain. Frees fill `current` up to kBatch; then it becomes the
 // spare and a previous spare goes to the pool. At most 2 * kBatch blocks
 // stay with a thread.
+//
+// Life cycle, per thread: kUnused until the first allocation or free, which
+// constructs `flusher` (so its destructor is registered at that point);
+// kLive; then kFlushed once the flusher has run at thread exit and given
+// both chains to the pool. Blocks are still allocated and freed on the
+// thread after that: by thread_locals destroyed after the flusher, and on
+// the main thread by static destructors (a static Runtime dropping its
+// queued tasks). Those go straight to the global pool, one block at a
+// time: the chains the thread gave away are the pool's now, and pushing
+// onto them again would hand the same block out twice.
+enum class CacheState : unsigned char { kUnused, kLive, kFlushed };
+
+// Trivially destructible, so it stays usable during thread exit whatever
+// order the thread's other thread_locals are destroyed in.
 struct ThreadCache {
   Chain current;
   Chain spare;
-  ~ThreadCache() {
-    Global().Give(current);
-    Global().Give(spare);
+  CacheState state;
+};
+thread_local ThreadCache cache;
+
+struct CacheFlusher {
+  ~CacheFlusher() {
+    ThreadCache& c = cache;
+    Global().Give(std::exchange(c.current, Chain{}));
+    Global().Give(std::exchange(c.spare, Chain{}));
+    c.state = CacheState::kFlushed;
   }
 };
+thread_local CacheFlusher flusher;
 
-thread_local ThreadCache cache;
+// The calling thread's cache, or nullptr once it has been flushed.
+ThreadCache* LiveCache() {
+  ThreadCache& c = cache;
+  if (c.state == CacheState::kLive) [[likely]] return &c;
+  if (c.state == CacheState::kFlushed) return nullptr;
+  // First use on this thread: construct the flusher, registering its
+  // destructor, before the cache holds anything.
+  [[maybe_unused]] CacheFlusher* f = &flusher;
+  c.state = CacheState::kLive;
+  return &c;
+}
 
 }  // namespace
 
-#if defined(PARK_TASK_POOL_BYPASS)
-
-void* AllocateTaskBlock() { return ::operator new(kTaskBlockSize); }
-void FreeTaskBlock(void* block) noexcept { ::operator delete(block); }
-
-#else
-
 void* AllocateTaskBlock() {
-  ThreadCache& c = cache;
-  if (c.current.head == nullptr) {
-    c.current = c.spare.head != nullptr ? std::exchange(c.spare, Chain{})
-                                        : Global().Take();
+  ThreadCache* c = LiveCache();
+  if (c == nullptr) [[unlikely]] {
+    Chain chain = Global().Take();
+    Block* b = PopBlock(chain);
+    Global().Give(chain);
+    return b;
   }
-  Block* b = c.current.head;
-  c.current.head = b->next;
-  --c.current.count;
-  return b;
+  if (c->current.head == nullptr) {
+    c->current = c->spare.head != nullptr ? std::exchange(c->spare, Chain{})
+                                          : Global().Take();
+  }
+  return PopBlock(c->current);
 }
 
 void FreeTaskBlock(void* block) noexcept {
-  ThreadCache& c = cache;
-  if (c.current.count >= kBatch) {
-    Global().Give(std::exchange(c.spare, c.current));
-    c.current = Chain{};
-  }
   auto* b = static_cast<Block*>(block);
-  b->next = c.current.head;
-  c.current.head = b;
-  ++c.current.count;
+  ThreadCache* c = LiveCache();
+  if (c == nullptr) [[unlikely]] {
+    Chain one;
+    PushBlock(one, b);
+    Global().Give(one);
+    return;
+  }
+  if (c->current.count >= kBatch) {
+    Global().Give(std::exchange(c->spare, c->current));
+    c->current = Chain{};
+  }
+  PushBlock(c->current, b);
 }
-
-#endif
 
 }  // namespace park::internal

@@ -10,8 +10,11 @@
 // with one lock per kBatch blocks.
 //
 // Memory is kept for reuse and never returned to the system: the pool is
-// as large as the most tasks alive at once. Under AddressSanitizer the pool
-// is bypassed (plain new/delete), so use-after-free of a task is caught.
+// as large as the most tasks alive at once. Under AddressSanitizer free
+// blocks are poisoned, so use-after-free of a task is caught as with plain
+// new/delete. Blocks freed on a thread after its cache was flushed at
+// thread exit (by later thread_local destructors, or static destructors on
+// the main thread) go straight to the global pool.
 // Thread-safety: thread-safe.
 #ifndef PARK_RUNTIME_TASK_POOL_H_
 #define PARK_RUNTIME_TASK_POOL_H_

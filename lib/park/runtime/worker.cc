@@ -122,7 +122,7 @@ Task* Worker::NextLocalTask() {
     // Capped: the chain goes behind the queued work, where others may
     // steal it.
     local_.PushBackOrOverflow(std::exchange(lifo_, nullptr), runtime_.inject_);
-    runtime_.NotifyParked();
+    NotifyAfterLocalPush();
   }
   lifo_polls_ = 0;
   if (Task* task = local_.Pop()) return task;
@@ -172,13 +172,9 @@ void Worker::OfferMovedWork() {
   // searcher's is covered by the last-searcher rule in RunTask. Otherwise
   // our pushes were plain stores, which a worker parking right now may not
   // see in its rescan, and we may be about to run a task that blocks (or
-  // waits for these). The fence orders our pushes before our look at the
-  // idle state, against the parker's RMW before its rescan (Dekker): one
-  // of us sees the other. Rare enough (once per batch or driver turn) that
-  // the fence costs nothing measurable, unlike one per spawn (idle.cc).
+  // waits for these).
   if (searching_) return;
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  runtime_.NotifyParked();
+  NotifyAfterLocalPush();
 }
 
 Task* Worker::Search() {
@@ -250,9 +246,14 @@ void Worker::RunTask(Task* task) {
     // this one for a CPU). Pushes that saw us searching are covered: the
     // RMW in TransitionWorkerFromSearching orders our look at the queues
     // after their publication (idle.h).
-    if (runtime_.idle_->TransitionWorkerFromSearching() &&
-        (!local_.empty() || runtime_.WorkPending())) {
-      runtime_.NotifyParked();
+    if (runtime_.idle_->TransitionWorkerFromSearching()) {
+      // The RMW above pairs with producers that saw us searching and woke
+      // nobody (their fence, NotifyAfterLocalPush): this fence puts our
+      // look at the queues after it in the fences' total order, so the
+      // look sees their pushes under the C++ model, not only on x86 (where
+      // the locked RMW is already a full barrier).
+      std::atomic_thread_fence(std::memory_order_seq_cst);
+      if (!local_.empty() || runtime_.WorkPending()) runtime_.NotifyParked();
     }
   }
   const TaskStatus status = task->Run();
@@ -282,8 +283,26 @@ void Worker::Schedule(Task* task, Origin origin) {
   if (in_park_) {
     deferred_notify_ = true;  // sent once, after the driver turn
   } else {
-    runtime_.NotifyParked();
+    NotifyAfterLocalPush();
   }
+}
+
+void Worker::NotifyAfterLocalPush() {
+  // The push published the task with a release store of the queue's tail;
+  // a worker going to sleep does an RMW on the idle state and then reads
+  // the tails (ParkUntilWork). Store then load on our side, RMW then load
+  // on theirs: without a full fence here our store can still sit in the
+  // store buffer while we read "nobody sleeps" or "someone searches", and
+  // the sleeper reads the old tail: nobody wakes for the task (tokio's
+  // notify_should_wakeup fences at this point for the same reason). With
+  // this fence and the parker's (ParkUntilWork) the C++ model's rule for
+  // two seq_cst fences applies: whichever fence is first in their total
+  // order, the other side's later load sees the earlier side's write. The
+  // cost is one mfence per local push that may notify (a yield, or a spawn
+  // that displaced the LIFO slot); the first spawn of a task goes to the
+  // LIFO slot, which nobody else can take, and needs none.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  runtime_.NotifyParked();
 }
 
 void Worker::PollDriver() {
@@ -302,6 +321,12 @@ bool Worker::ParkUntilWork() {
   if (HasLocalWork()) return true;
   Idle& idle = *runtime_.idle_;
   idle.TransitionWorkerToParked(index_, searching_);
+  // Pairs with the producers' fence (NotifyAfterLocalPush, OfferMovedWork):
+  // either our RMW is seen by their look at the idle state (they wake us),
+  // or their push is seen by the rescan below. The queues' loads are only
+  // acquire, so the RMW alone would order them on x86 but not under the
+  // C++ model.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
   searching_ = false;
   searching_gauge_.store(false, std::memory_order_relaxed);
   // Look once more, whether or not we were the last searcher. A producer

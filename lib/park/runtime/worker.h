@@ -78,6 +78,9 @@ class Worker {
   // turn: wakes a sleeper to share it if the idle rules say so (worker.cc
   // says why a fence comes first).
   void OfferMovedWork();
+  // After a push to the local queue: a seq_cst fence, then wakes a sleeper
+  // if the idle rules say so (worker.cc says what the fence pairs with).
+  void NotifyAfterLocalPush();
   // Pops a fair share of the inject queue into batch[0..n); returns n.
   size_t TakeInjectBatch(Task** batch);
   void RunTask(Task* task);
