@@ -29,21 +29,13 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "park/driver/driver_counters.h"
 #include "park/driver/io_registry.h"
 #include "park/driver/timer_set.h"
 #include "park/sys/epoll.h"
 #include "park/sys/event_fd.h"
 
 namespace park {
-
-// Monotonic totals since the driver was created; read as one snapshot.
-struct DriverCounters {
-  uint64_t turns = 0;            // Park() calls
-  uint64_t waker_writes = 0;     // Unpark() calls that wrote the eventfd
-  uint64_t waker_coalesced = 0;  // Unpark() calls that found a wake pending
-  uint64_t timers_fired = 0;     // timer callbacks run
-  uint64_t io_events = 0;        // handler calls for ready fds
-};
 
 // What one driver turn saw.
 struct DriverTurn {

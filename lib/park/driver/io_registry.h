@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "park/driver/handles.h"
 #include "park/sys/mutex.h"
 
 namespace park {
@@ -29,11 +30,6 @@ class IoHandler {
   // Called on the thread running the driver turn, with the epoll events seen
   // (EPOLLIN, EPOLLOUT, EPOLLERR, EPOLLHUP, ...). Must not block or throw.
   virtual void OnReady(uint32_t events) = 0;
-};
-
-// A registration's name. Tokens are never 0 or 1 (the driver's own fds).
-struct IoToken {
-  uint64_t value = 0;
 };
 
 class IoRegistry {

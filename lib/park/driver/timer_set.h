@@ -22,6 +22,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/any_invocable.h"
+#include "park/driver/handles.h"
 #include "park/sys/mutex.h"
 #include "park/sys/timer_fd.h"
 
@@ -32,15 +33,6 @@ using Clock = std::chrono::steady_clock;
 // What a timer runs, once, on the thread that runs the driver turn in which
 // it is due. Must not throw.
 using TimerCallback = absl::AnyInvocable<void() &&>;
-
-// Names one pending timer; valid until the timer fires or is cancelled.
-struct TimerId {
-  Clock::time_point deadline;
-  uint64_t seq = 0;
-  friend bool operator<(const TimerId& a, const TimerId& b) {
-    return std::pair(a.deadline, a.seq) < std::pair(b.deadline, b.seq);
-  }
-};
 
 class TimerSet {
  public:

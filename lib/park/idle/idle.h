@@ -34,12 +34,11 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "park/idle/wake_policy.h"
 #include "park/parker/parker.h"
 #include "park/sys/mutex.h"
 
 namespace park {
-
-enum class WakePolicy { kCondvarFirst, kMostRecent };
 
 class Idle {
  public:

@@ -9,12 +9,12 @@
 #include <cstdint>
 #include <vector>
 
-#include "park/driver/driver.h"
-#include "park/parker/parker.h"
+#include "park/driver/driver_counters.h"
+#include "park/export.h"
 
 namespace park {
 
-struct WorkerCounters {
+struct PARK_EXPORT WorkerCounters {
   uint64_t parks_driver = 0;      // parks that slept in the driver
   uint64_t parks_condvar = 0;     // parks that slept on the condvar
   uint64_t unparks_driver = 0;    // unparks that rang the eventfd

@@ -1,403 +1,60 @@
 #include "park/runtime/runtime.h"
 
-#include <sched.h>
-
-#include <cstdio>
-#include <cstdlib>
-#include <optional>
-
-#include "absl/strings/str_cat.h"
-#include "park/runtime/worker.h"
-#include "park/sys/fatal.h"
-#include "park/sys/sched_slice.h"
+#include "park/runtime/runtime_core.h"
 
 namespace park {
-namespace {
-
-constexpr int kMaxWorkers = 1024;
-
-int CpuCount() {
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
-  return CPU_COUNT(&set) > 0 ? CPU_COUNT(&set) : 1;
-}
-
-absl::Status CheckRange(const char* name, int value, int min, int max) {
-  if (value >= min && value <= max) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      "RuntimeOptions.", name, " must be from ", min, " to ", max, ", got ",
-      value));
-}
-
-absl::Status Validate(const RuntimeOptions& o) {
-  for (absl::Status s :
-       {CheckRange("workers", o.workers, 0, kMaxWorkers),
-        CheckRange("global_queue_interval", o.global_queue_interval, 1, 1 << 20),
-        CheckRange("max_lifo_polls", o.max_lifo_polls, 0, 1 << 20),
-        CheckRange("event_interval", o.event_interval, 1, 1 << 20),
-        CheckRange("spin_before_park_us", o.spin_before_park_us, 0, 1000)}) {
-    if (!s.ok()) return s;
-  }
-  if (o.worker_slice_us != 0 &&
-      (o.worker_slice_us < kMinSchedSlice.count() ||
-       o.worker_slice_us > kMaxSchedSlice.count())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "RuntimeOptions.worker_slice_us must be 0 (the kernel's default) or "
-        "from ", kMinSchedSlice.count(), " to ", kMaxSchedSlice.count(),
-        ", got ", o.worker_slice_us));
-  }
-  return absl::OkStatus();
-}
-
-// Runs an I/O callback as a task for one readiness event.
-class IoDispatch final : public IoHandler {
- public:
-  IoDispatch(Runtime& runtime, Runtime::IoCallback callback)
-      : runtime_(runtime),
-        callback_(std::make_shared<Runtime::IoCallback>(std::move(callback))) {}
-  void OnReady(uint32_t events) override {
-    // On the worker running the driver turn: the task joins its queue.
-    runtime_.Spawn([cb = callback_, events] { (*cb)(events); }).IgnoreError();
-  }
-
- private:
-  Runtime& runtime_;
-  std::shared_ptr<Runtime::IoCallback> callback_;
-};
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(
     const RuntimeOptions& options) {
-  if (absl::Status s = Validate(options); !s.ok()) return s;
-  absl::StatusOr<std::shared_ptr<SharedDriver>> shared = SharedDriver::Create();
-  if (!shared.ok()) return shared.status();
-  const int n = options.workers == 0 ? CpuCount() : options.workers;
-  return std::unique_ptr<Runtime>(new Runtime(options, *std::move(shared), n));
+  absl::StatusOr<std::unique_ptr<internal::RuntimeCore>> core =
+      internal::RuntimeCore::Create(options);
+  if (!core.ok()) return core.status();
+  return std::unique_ptr<Runtime>(new Runtime(*std::move(core)));
 }
 
-Runtime::Runtime(const RuntimeOptions& options,
-                 std::shared_ptr<SharedDriver> shared, int num_workers)
-    : options_(options), shared_(std::move(shared)) {
-  std::vector<const Parker*> parkers;
-  for (int i = 0; i < num_workers; ++i) {
-    workers_.push_back(std::make_unique<internal::Worker>(*this, i, shared_));
-    parkers.push_back(&workers_.back()->parker());
-  }
-  idle_ = std::make_unique<Idle>(std::move(parkers), options.wake_policy);
-  MutexLock lock(&start_mu_);
-  workers_starting_ = num_workers;
-  for (auto& worker : workers_) {
-    threads_.emplace_back([w = worker.get()] { w->Run(); });
-  }
-  // So that worker_slice_status() is settled when Create returns.
-  while (workers_starting_ > 0) all_started_.Wait(&start_mu_);
-}
+Runtime::Runtime(std::unique_ptr<internal::RuntimeCore> core)
+    : core_(std::move(core)) {}
 
-void Runtime::WorkerStarted(absl::Status slice) {
-  MutexLock lock(&start_mu_);
-  if (worker_slice_status_.ok() && !slice.ok()) {
-    worker_slice_status_ = std::move(slice);
-  }
-  if (--workers_starting_ == 0) all_started_.SignalAll();
-}
-
-Runtime::~Runtime() {
-  Shutdown();
-  // A Drain or Shutdown on another thread may still be on its way out:
-  // the members it touches live until it has left.
-  MutexLock lock(&shutdown_mu_);
-  while (calls_ > 0) calls_done_.Wait(&shutdown_mu_);
-}
-
-bool Runtime::OnWorkerThread() const {
-  internal::Worker* w = internal::Worker::Current();
-  return w != nullptr && &w->runtime() == this;
-}
-
-void Runtime::AbortIfOnWorker(const char* what) const {
-  if (OnWorkerThread()) {
-    std::fprintf(stderr,
-                 "parkd: fatal: Runtime::%s called from one of its own "
-                 "workers (it waits for them: deadlock)\n",
-                 what);
-    std::abort();
-  }
-}
-
-// The intake gate. An outside Spawn/RunAt raises intake_ (seq_cst RMW),
-// then reads the phase flags (seq_cst); Drain and Shutdown store their flag
-// (seq_cst), then read intake_. All four are seq_cst, so in their single
-// total order either the caller's read sees the flag (and refuses), or the
-// drainer's read sees the caller counted and waits for intake_ to fall to
-// 0. That fall is a release RMW, and the drainer's read of 0 acquires it
-// (every write to intake_ is an RMW, so the release sequence reaches any
-// later value): the push it followed, counted by inject_.accepted() or
-// timers_added_, is visible to the LiveTasks() that comes after. So a
-// Spawn that returned OK is either seen by Drain's live count or was
-// refused, and no timer is added after Shutdown's CancelAllTimers.
-class Runtime::IntakeGuard {
- public:
-  explicit IntakeGuard(std::atomic<uint64_t>& intake) : intake_(intake) {
-    intake_.fetch_add(1);
-  }
-  ~IntakeGuard() { intake_.fetch_sub(1, std::memory_order_release); }
-  IntakeGuard(const IntakeGuard&) = delete;
-  IntakeGuard& operator=(const IntakeGuard&) = delete;
-
- private:
-  std::atomic<uint64_t>& intake_;
-};
-
-class Runtime::CallGuard {
- public:
-  explicit CallGuard(Runtime& rt) : rt_(rt) {
-    MutexLock lock(&rt_.shutdown_mu_);
-    ++rt_.calls_;
-  }
-  // The last touch of the runtime by this call: the destructor may free it
-  // as soon as the mutex is released.
-  ~CallGuard() {
-    MutexLock lock(&rt_.shutdown_mu_);
-    if (--rt_.calls_ == 0) rt_.calls_done_.SignalAll();
-  }
-  CallGuard(const CallGuard&) = delete;
-  CallGuard& operator=(const CallGuard&) = delete;
-
- private:
-  Runtime& rt_;
-};
-
-bool Runtime::AdmitsOutsideWork() const {
-  return !draining_.load() && !shut_down_.load();
-}
-
-void Runtime::AwaitIntakeClosed() const {
-  // Callers inside the gate are between two instructions of a push: the
-  // wait is as short as their preemption.
-  while (intake_.load() != 0) std::this_thread::yield();
-}
+// The core's destructor shuts down and waits for concurrent Drain/Shutdown
+// callers, which reach it through core_: it must run while core_ is set.
+Runtime::~Runtime() { core_.reset(); }
 
 absl::Status Runtime::SpawnTask(std::unique_ptr<Task> task) {
-  if (internal::Worker* w = internal::Worker::Current();
-      w != nullptr && &w->runtime() == this) {
-    // From inside the pool, also while draining: in-flight work finishes.
-    // A worker runs only until Shutdown joins it, so this push comes
-    // before Shutdown drops what is queued.
-    if (shut_down_.load(std::memory_order_relaxed)) {
-      return absl::FailedPreconditionError(
-          "Runtime::Spawn: the runtime is shut down; the task was not run");
-    }
-    w->Schedule(task.release(), internal::Worker::Origin::kSpawn);
-    return absl::OkStatus();
-  }
-  IntakeGuard gate(intake_);
-  if (!AdmitsOutsideWork()) {
-    return absl::FailedPreconditionError(
-        shut_down_.load()
-            ? "Runtime::Spawn: the runtime is shut down; the task was not run"
-            : "Runtime::Spawn: the runtime is draining and takes no new work "
-              "from outside; the task was not run");
-  }
-  Hook(internal::HookPoint::kOutsideSpawnAdmitted);
-  // The inject queue counts it before it is visible (accepted()), so
-  // LiveTasks never misses it. It cannot be closed yet: Shutdown closes it
-  // only after the gate is empty.
-  if (std::unique_ptr<Task> refused = inject_.Push(std::move(task))) {
-    FatalState("Runtime::Spawn: inject queue closed inside the gate", 0);
-  }
-  NotifyParked();
-  return absl::OkStatus();
+  return core_->SpawnTask(std::move(task));
 }
 
 absl::StatusOr<TimerHandle> Runtime::RunTaskAt(Clock::time_point deadline,
                                                std::unique_ptr<Task> task) {
-  std::optional<IntakeGuard> gate;
-  if (OnWorkerThread()) {
-    // Workers are joined before Shutdown cancels the timers.
-    if (shut_down_.load(std::memory_order_relaxed)) {
-      return absl::FailedPreconditionError(
-          "Runtime::RunAt: the runtime is shut down; the timer was not set");
-    }
-  } else {
-    gate.emplace(intake_);
-    if (!AdmitsOutsideWork()) {
-      return absl::FailedPreconditionError(
-          "Runtime::RunAt: the runtime is draining or shut down; the timer "
-          "was not set");
-    }
-    Hook(internal::HookPoint::kOutsideTimerAdmitted);
-  }
-  timers_added_.fetch_add(1);
-  timers_pending_.fetch_add(1);
-  TimerId id = shared_->driver().AddTimer(
-      deadline, [this, task = std::move(task)]() mutable {
-        // In a driver turn, on the worker that holds the driver.
-        timers_pending_.fetch_sub(1);
-        internal::Worker* w = internal::Worker::Current();
-        if (w == nullptr || &w->runtime() != this) {
-          // Only our workers turn this driver; if anyone else did, the task
-          // still must not be lost.
-          Task* t = task.release();
-          inject_.PushBatch(&t, 1);
-          NotifyParked();
-          return;
-        }
-        w->Schedule(task.release(), internal::Worker::Origin::kTimer);
-      });
-  return TimerHandle{id};
+  return core_->RunTaskAt(deadline, std::move(task));
 }
 
-bool Runtime::Cancel(TimerHandle handle) {
-  if (!shared_->driver().CancelTimer(handle.id)) return false;
-  timers_pending_.fetch_sub(1);
-  timers_cancelled_.fetch_add(1);
-  return true;
-}
+bool Runtime::Cancel(TimerHandle handle) { return core_->Cancel(handle); }
 
 absl::StatusOr<IoToken> Runtime::RegisterIo(int fd, uint32_t events,
                                             IoCallback callback) {
-  if (shut_down_.load()) {
-    return absl::FailedPreconditionError(
-        "Runtime::RegisterIo: the runtime is shut down");
-  }
-  return shared_->driver().Register(
-      fd, events, std::make_shared<IoDispatch>(*this, std::move(callback)));
+  return core_->RegisterIo(fd, events, std::move(callback));
 }
 
 absl::Status Runtime::ModifyIo(IoToken token, uint32_t events) {
-  return shared_->driver().Modify(token, events);
+  return core_->ModifyIo(token, events);
 }
 
 absl::Status Runtime::DeregisterIo(IoToken token) {
-  return shared_->driver().Deregister(token);
-}
-
-void Runtime::NotifyParked() {
-  const int worker = idle_->WorkerToNotify();
-  if (worker >= 0) workers_[worker]->unparker().Unpark();
-}
-
-bool Runtime::WorkPending() const {
-  if (!inject_.empty()) return true;
-  for (auto& w : workers_) {
-    if (!w->local().empty()) return true;
-  }
-  return false;
-}
-
-void Runtime::NotifyIfWorkPending() {
-  if (WorkPending()) NotifyParked();
-}
-
-uint64_t Runtime::LiveTasks() const {
-  // Finishes first, then starts: a task counted as finished was started
-  // before, so it is counted as started too, and the difference can only
-  // overstate what is live, never report 0 while something runs.
-  uint64_t finished = timers_cancelled_.load();
-  for (auto& w : workers_) finished += w->completed();
-  uint64_t started = inject_.accepted() + timers_added_.load();
-  for (auto& w : workers_) started += w->spawned();
-  return started - finished;
+  return core_->DeregisterIo(token);
 }
 
 DrainReport Runtime::Drain(Clock::time_point deadline,
                            const std::function<void(uint64_t live)>& progress) {
-  AbortIfOnWorker("Drain");
-  CallGuard call(*this);
-  draining_.store(true);
-  Hook(internal::HookPoint::kDrainWaiting);
-  DrainReport report;
-  // intake_ first: once it reads 0, every admitted outside push is in the
-  // live count, and no later one is admitted (the intake gate, above).
-  auto drained = [this] { return intake_.load() == 0 && LiveTasks() == 0; };
-  if (!shut_down_.load()) {
-    // Poll the (cheap) live count; the wait is bounded by the deadline.
-    auto next_progress = Clock::now();
-    while (!drained() && Clock::now() < deadline && !shut_down_.load()) {
-      if (progress && Clock::now() >= next_progress) {
-        progress(LiveTasks());
-        next_progress = Clock::now() + std::chrono::milliseconds(100);
-      }
-      std::this_thread::sleep_for(std::chrono::microseconds(500));
-    }
-    // A Shutdown on another thread drops what is queued: not a completed
-    // drain, even if the count reads 0 afterwards.
-    report.completed = !shut_down_.load() && drained();
-  }
-  Hook(internal::HookPoint::kDrainDecided);
-  report.shutdown = Shutdown();
-  // Work that appeared after the count read 0 (an I/O event's task) and
-  // was dropped makes it incomplete too: completed means nothing dropped.
-  if (report.shutdown.tasks_abandoned > 0 ||
-      report.shutdown.timers_abandoned > 0) {
-    report.completed = false;
-  }
-  return report;
+  return core_->Drain(deadline, progress);
 }
 
-ShutdownReport Runtime::Shutdown() {
-  AbortIfOnWorker("Shutdown");
-  CallGuard call(*this);
-  // Held to the end: a concurrent caller returns only after the workers
-  // are joined (then finds shut_down_ set and reports nothing).
-  MutexLock lock(&shutdown_mu_);
-  ShutdownReport report;
-  if (shut_down_.load()) return report;
-  shut_down_.store(true);
-  // No outside push is admitted from here on; wait for those already past
-  // the gate, so the queue is closed and the timers cancelled after them.
-  AwaitIntakeClosed();
-  inject_.Close();
-  shared_->Shutdown();
-  Hook(internal::HookPoint::kShutdownJoining);
-  for (std::thread& t : threads_) t.join();
-  // The workers are gone: what they left is ours.
-  for (auto& w : workers_) report.tasks_abandoned += w->DropRemaining();
-  std::array<Task*, 64> batch;
-  while (size_t n = inject_.PopBatch(batch.data(), batch.size())) {
-    for (size_t i = 0; i < n; ++i) delete batch[i];
-    report.tasks_abandoned += n;
-  }
-  // Pending timers hold their tasks: drop them now, counted.
-  report.timers_abandoned = shared_->driver().CancelAllTimers();
-  timers_pending_.fetch_sub(report.timers_abandoned);
-  Hook(internal::HookPoint::kShutdownDone);
-  return report;
+uint64_t Runtime::LiveTasks() const { return core_->LiveTasks(); }
+ShutdownReport Runtime::Shutdown() { return core_->Shutdown(); }
+RuntimeCounters Runtime::counters() const { return core_->counters(); }
+int Runtime::num_workers() const { return core_->num_workers(); }
+const absl::Status& Runtime::worker_slice_status() const {
+  return core_->worker_slice_status();
 }
-
-namespace internal {
-void SetTestHook(Runtime& runtime, TestHook hook) {
-  runtime.test_hook_ = std::move(hook);
-}
-}  // namespace internal
-
-RuntimeCounters Runtime::counters() const {
-  RuntimeCounters c;
-  for (size_t i = 0; i < workers_.size(); ++i) {
-    c.workers.push_back(workers_[i]->counters(idle_->IsParked(static_cast<int>(i))));
-    c.total.Add(c.workers.back());
-  }
-  c.driver = shared_->driver().counters();
-  c.tasks_spawned_remote = inject_.accepted();
-  c.timers_pending = timers_pending_.load();
-  return c;
-}
-
-void WorkerCounters::Add(const WorkerCounters& w) {
-  parks_driver += w.parks_driver;
-  parks_condvar += w.parks_condvar;
-  unparks_driver += w.unparks_driver;
-  unparks_condvar += w.unparks_condvar;
-  unparks_noop += w.unparks_noop;
-  spurious_wakeups += w.spurious_wakeups;
-  tasks_run += w.tasks_run;
-  steals += w.steals;
-  inject_pulls += w.inject_pulls;
-  spins += w.spins;
-  spins_found += w.spins_found;
-  parked_now += w.parked_now;
-  searching_now += w.searching_now;
-}
+bool Runtime::OnWorkerThread() const { return core_->OnWorkerThread(); }
 
 }  // namespace park

@@ -1,95 +1,79 @@
-// Runtime: a fixed pool of worker threads that run tasks, park through the
-// parker when idle, and serve timers and I/O readiness through the shared
-// driver.
+// Runtime: a fixed pool of worker threads that run tasks, park when idle,
+// and serve timers and I/O readiness through one shared driver (epoll +
+// eventfd + timerfd). libpark's public entry point.
 //
 // Abstract state: {phase: running | draining | shut down; the tasks queued
 // (per-worker local queues and LIFO slots, the inject queue), running, or
 // waiting on a timer; the I/O registrations}.
 //   running    Spawn/RunAt/RegisterIo accepted from anywhere
-//   draining   Drain() in progress: spawns from outside the pool and new
-//              timers from outside are refused; work already accepted, and
-//              work that tasks spawn, still runs
+//   draining   Drain() in progress: spawns and new timers from outside the
+//              pool are refused; work already accepted, and work that tasks
+//              spawn, still runs
 //   shut down  everything refused; workers joined
 //
 // Where a spawned task goes: from a worker of this runtime into that
 // worker's LIFO slot (it runs next, up to max_lifo_polls times in a row);
-// from any other thread into the inject queue (checked every
-// global_queue_interval ticks, and whenever the local queue is empty; while
-// it holds work the LIFO slot loses its priority). Idle workers steal half
-// of a busy worker's queue.
+// from any other thread into the inject queue. Idle workers steal half of a
+// busy worker's queue. docs/runtime.md describes the queues and the idle
+// rules; docs/embedding.md shows how a daemon uses this class.
 //
 // Thread-safety: every method may be called from any thread, except that
 // Drain() and Shutdown() must not be called from a worker of this runtime
 // (they wait for the workers; doing so aborts with a message). Lifetime: the
-// destructor calls Shutdown() if it was not called.
+// destructor calls Shutdown() and waits for a Drain() or Shutdown() still
+// running on another thread to return.
+//
+// Public API (installed): stable within a soname (docs/api-stability.md).
 #ifndef PARK_RUNTIME_RUNTIME_H_
 #define PARK_RUNTIME_RUNTIME_H_
 
-#include <atomic>
+#include <sys/epoll.h>  // the EPOLL* flags RegisterIo takes
+
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
-#include <thread>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "park/driver/driver.h"
-#include "park/idle/idle.h"
-#include "park/parker/shared_driver.h"
+#include "park/driver/handles.h"
+#include "park/export.h"
+#include "park/idle/wake_policy.h"
 #include "park/runtime/counters.h"
-#include "park/runtime/inject_queue.h"
 #include "park/runtime/task.h"
-#include "park/sys/mutex.h"
 
 namespace park {
 
-class Runtime;
-
 namespace internal {
-class Worker;
-
-// Test-only pause points (runtime_test.cc forces the interleavings of the
-// intake gate and of concurrent shutdowns with them). Never set in
-// production; unset they cost one predictable branch.
-enum class HookPoint {
-  kOutsideSpawnAdmitted,  // an outside Spawn passed the gate, not yet pushed
-  kOutsideTimerAdmitted,  // an outside RunAt passed the gate, not yet added
-  kDrainWaiting,          // Drain set draining and waits for the live count
-  kDrainDecided,          // Drain decided `completed`, not yet shut down
-  kShutdownJoining,       // Shutdown won and is about to join the workers
-  kShutdownDone,          // Shutdown dropped what was left (timers too)
-};
-using TestHook = std::function<void(HookPoint)>;
-// Sets `runtime`'s hook; call before any other thread uses the runtime.
-void SetTestHook(Runtime& runtime, TestHook hook);
+class RuntimeCore;
+struct RuntimeAccess;
 }  // namespace internal
 
 struct RuntimeOptions {
-  // Worker threads; 0 = one per CPU this process may run on. 1..1024.
+  // Worker threads; 0 = one per CPU this process may run on. 0..1024.
   int workers = 0;
   WakePolicy wake_policy = WakePolicy::kCondvarFirst;
   // Local ticks between looks at the inject queue while the local queue
   // holds plenty of work (below 4 tasks a worker looks on every tick, so
-  // outside work never waits behind a long run of long tasks).
+  // outside work never waits behind a long run of long tasks). 1..2^20.
   int global_queue_interval = 61;
   // Consecutive runs from the LIFO slot before its task goes to the back of
   // the local queue (tokio#5712: uncapped, a spawn chain starves the rest).
+  // 0..2^20.
   int max_lifo_polls = 3;
   // Ticks between non-blocking driver polls while a worker is busy, so that
-  // I/O and timers are served even when no worker is idle.
+  // I/O and timers are served even when no worker is idle. 1..2^20.
   int event_interval = 61;
   // How long a worker that found no work keeps looking before it parks,
-  // while another worker is running tasks (worker.cc, SpinSearch). 0 parks
-  // at once, as Tokio does. Costs at most this much CPU per idle moment of
-  // a busy pool; an idle pool never spins.
+  // while another worker is running tasks. 0 parks at once, as Tokio does.
+  // Costs at most this much CPU per idle moment of a busy pool; an idle
+  // pool never spins. 0..1000.
   int spin_before_park_us = 20;
-  // The scheduler time slice each worker asks the kernel for
-  // (sys/sched_slice.h): shorter than the default, so that a woken worker
-  // gets its CPU at once instead of after the running thread blocks. 0 keeps
-  // the kernel's default; otherwise 100..100000. On kernels without
-  // per-thread slices the workers keep the default and
-  // worker_slice_status() says why.
+  // The scheduler time slice each worker asks the kernel for (EEVDF,
+  // Linux 6.12+): shorter than the default, so that a woken worker gets its
+  // CPU at once instead of after the running thread blocks. 0 keeps the
+  // kernel's default; otherwise 100..100000. On kernels without per-thread
+  // slices the workers keep the default and worker_slice_status() says why.
   int worker_slice_us = 100;
 };
 
@@ -104,17 +88,20 @@ struct ShutdownReport {
 };
 
 struct DrainReport {
-  bool completed = false;  // everything finished before the deadline
+  // Everything accepted finished before the deadline, and nothing was
+  // dropped by the shutdown that follows.
+  bool completed = false;
   ShutdownReport shutdown;
 };
 
-class Runtime {
+class PARK_EXPORT Runtime {
  public:
   using Clock = std::chrono::steady_clock;
   using IoCallback = std::function<void(uint32_t events)>;
 
-  // Starts the workers. Errors: invalid options (named, with the allowed
-  // range), or the driver's set-up errors.
+  // Starts the workers; returns once each has started. Errors: invalid
+  // options (the field, the allowed range and the value given), or the
+  // driver's set-up errors (the syscall and errno).
   static absl::StatusOr<std::unique_ptr<Runtime>> Create(
       const RuntimeOptions& options);
   ~Runtime();
@@ -123,7 +110,8 @@ class Runtime {
 
   // Queues a task; never blocks (apart from the inject queue's short lock),
   // any thread. FailedPrecondition after shutdown (and, from outside the
-  // pool, during a drain): the task is destroyed without running.
+  // pool, during a drain): the task is destroyed without running. A task
+  // accepted (OK) is run, or counted as abandoned by Shutdown/Drain.
   template <TaskFunction F>
   absl::Status Spawn(F&& f) {
     return SpawnTask(MakeTask(std::forward<F>(f)));
@@ -131,7 +119,8 @@ class Runtime {
   absl::Status SpawnTask(std::unique_ptr<Task> task);
 
   // Runs `f` as a task at or after `deadline` (never before; with the
-  // timerfd's precision). Cancel returns true if the task will never run.
+  // timerfd's precision). Refused as Spawn is. Cancel returns true if the
+  // task will never run.
   template <TaskFunction F>
   absl::StatusOr<TimerHandle> RunAt(Clock::time_point deadline, F&& f) {
     return RunTaskAt(deadline, MakeTask(std::forward<F>(f)));
@@ -170,88 +159,24 @@ class Runtime {
   // Wakes every worker, joins them, and drops what is still queued or
   // pending, reporting how much. Blocking; not from a worker. Idempotent:
   // a later or concurrent call returns an empty report, and returns only
-  // once the workers are joined (so the destructor may race a Shutdown or
-  // Drain on another thread: it waits for them to return).
+  // once the workers are joined.
   ShutdownReport Shutdown();
 
+  // A snapshot per worker and in total; any thread, never blocks.
   RuntimeCounters counters() const;
-  int num_workers() const { return static_cast<int>(workers_.size()); }
+  int num_workers() const;
   // OK if the workers run with RuntimeOptions.worker_slice_us (or it is 0);
   // otherwise why they run with the kernel's default slice. Fixed once
   // Create returns.
-  const absl::Status& worker_slice_status() const {
-    return worker_slice_status_;
-  }
+  const absl::Status& worker_slice_status() const;
   // True on a worker thread of this runtime.
   bool OnWorkerThread() const;
-  Driver& driver() { return shared_->driver(); }
 
  private:
-  friend class internal::Worker;
-  friend void internal::SetTestHook(Runtime&, internal::TestHook);
-  // Counts the calling thread in intake_ for its lifetime (the gate that
-  // outside Spawn/RunAt pass before they check the phase; runtime.cc).
-  class IntakeGuard;
-  // Counts a Drain or Shutdown in progress (the destructor waits for 0).
-  class CallGuard;
+  friend struct internal::RuntimeAccess;
+  explicit Runtime(std::unique_ptr<internal::RuntimeCore> core);
 
-  Runtime(const RuntimeOptions& options, std::shared_ptr<SharedDriver> shared,
-          int num_workers);
-
-  // Whether an outside caller may add work now: not draining, not shut
-  // down. Call with an IntakeGuard alive.
-  bool AdmitsOutsideWork() const;
-  void Hook(internal::HookPoint point) const {
-    if (test_hook_) [[unlikely]] test_hook_(point);
-  }
-  // Waits until no outside Spawn/RunAt is between its gate and its push.
-  void AwaitIntakeClosed() const;
-
-  // Wakes one sleeping worker if the idle rules say so.
-  void NotifyParked();
-  // Whether any queue (inject or a worker's local queue) holds a task.
-  bool WorkPending() const;
-  // The last searcher's rescan before it parks (idle.h).
-  void NotifyIfWorkPending();
-  void AbortIfOnWorker(const char* what) const;
-  // Each worker calls this once, first thing on its thread, with the result
-  // of asking for its time slice; the constructor waits for all of them.
-  void WorkerStarted(absl::Status slice) ABSL_LOCKS_EXCLUDED(start_mu_);
-
-  const RuntimeOptions options_;
-  std::shared_ptr<SharedDriver> shared_;
-  InjectQueue inject_;
-  std::vector<std::unique_ptr<internal::Worker>> workers_;
-  std::unique_ptr<Idle> idle_;
-  std::vector<std::thread> threads_;
-  Mutex start_mu_;
-  int workers_starting_ ABSL_GUARDED_BY(start_mu_) = 0;
-  CondVar all_started_;
-  // The first worker's error, if any; constant after the constructor.
-  absl::Status worker_slice_status_;
-
-  internal::TestHook test_hook_;
-
-  // Read by every worker loop and every spawn; written once or twice in a
-  // runtime's life. Own cache line, away from the counters below. seq_cst:
-  // each pairs with intake_ (runtime.cc, the intake gate). shut_down_ is
-  // set under shutdown_mu_ only.
-  alignas(64) std::atomic<bool> draining_{false};
-  std::atomic<bool> shut_down_{false};
-  // Outside Spawn/RunAt calls between their phase check and the end of
-  // their push. Written only by outside callers: its own cache line.
-  alignas(64) std::atomic<uint64_t> intake_{0};
-  // Serialises Shutdown: a second caller waits until the first has joined
-  // the workers. calls_ counts Drain/Shutdown calls in progress.
-  Mutex shutdown_mu_;
-  CondVar calls_done_;
-  int calls_ ABSL_GUARDED_BY(shutdown_mu_) = 0;
-  // Timer accounting (see LiveTasks; spawns from outside are counted by
-  // the inject queue): timers added, cancelled, pending. Own cache line so
-  // that those writes do not evict the flags above.
-  alignas(64) std::atomic<uint64_t> timers_added_{0};
-  std::atomic<uint64_t> timers_cancelled_{0};
-  std::atomic<uint64_t> timers_pending_{0};
+  std::unique_ptr<internal::RuntimeCore> core_;
 };
 
 }  // namespace park

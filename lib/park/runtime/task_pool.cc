@@ -28,7 +28,7 @@
 #define PARK_UNPOISON(p, n) ((void)(p), (void)(n))
 #endif
 
-namespace park::internal {
+namespace park {
 namespace {
 
 constexpr size_t kBatch = 128;  // blocks moved between a thread and the pool at once
@@ -183,4 +183,4 @@ void FreeTaskBlock(void* block) noexcept {
   PushBlock(c->current, b);
 }
 
-}  // namespace park::internal
+}  // namespace park

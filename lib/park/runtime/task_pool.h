@@ -15,22 +15,26 @@
 // new/delete. Blocks freed on a thread after its cache was flushed at
 // thread exit (by later thread_local destructors, or static destructors on
 // the main thread) go straight to the global pool.
+// Public API (installed) because MakeTask's inline code calls it; a
+// program may use the blocks for its own small objects too.
 // Thread-safety: thread-safe.
 #ifndef PARK_RUNTIME_TASK_POOL_H_
 #define PARK_RUNTIME_TASK_POOL_H_
 
 #include <cstddef>
 
-namespace park::internal {
+#include "park/export.h"
+
+namespace park {
 
 // Size of a block; larger tasks use ::operator new.
 inline constexpr size_t kTaskBlockSize = 64;
 
 // A block of kTaskBlockSize bytes, aligned for any task object.
-void* AllocateTaskBlock();
+PARK_EXPORT void* AllocateTaskBlock();
 // Returns a block from AllocateTaskBlock, from any thread.
-void FreeTaskBlock(void* block) noexcept;
+PARK_EXPORT void FreeTaskBlock(void* block) noexcept;
 
-}  // namespace park::internal
+}  // namespace park
 
 #endif  // PARK_RUNTIME_TASK_POOL_H_

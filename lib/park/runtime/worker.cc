@@ -6,7 +6,7 @@
 #include <chrono>
 #include <string>
 
-#include "park/runtime/runtime.h"
+#include "park/runtime/runtime_core.h"
 #include "park/sys/sched_slice.h"
 
 namespace park::internal {
@@ -34,7 +34,7 @@ inline void CpuRelax() {
 
 }  // namespace
 
-Worker::Worker(Runtime& runtime, int index, std::shared_ptr<SharedDriver> shared)
+Worker::Worker(RuntimeCore& runtime, int index, std::shared_ptr<SharedDriver> shared)
     : runtime_(runtime),
       index_(index),
       parker_(std::make_unique<Parker>(std::move(shared))),

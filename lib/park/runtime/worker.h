@@ -20,15 +20,13 @@
 #include "park/runtime/local_queue.h"
 #include "park/runtime/task.h"
 
-namespace park {
-class Runtime;
-}  // namespace park
-
 namespace park::internal {
+
+class RuntimeCore;
 
 class Worker {
  public:
-  Worker(Runtime& runtime, int index, std::shared_ptr<SharedDriver> shared);
+  Worker(RuntimeCore& runtime, int index, std::shared_ptr<SharedDriver> shared);
   ~Worker();  // deletes a task left in the LIFO slot
 
   // The run loop; returns once the runtime shuts down. On the worker's own
@@ -45,13 +43,13 @@ class Worker {
   // The worker whose thread this is, or null.
   static Worker* Current();
 
-  Runtime& runtime() { return runtime_; }
+  RuntimeCore& runtime() { return runtime_; }
   const Parker& parker() const { return *parker_; }
   Unparker unparker() const { return parker_->unparker(); }
   LocalQueue& local() { return local_; }
 
   // Tasks spawned on this worker and tasks it finished; see
-  // Runtime::LiveTasks for the order they are read in. Any thread.
+  // RuntimeCore::LiveTasks for the order they are read in. Any thread.
   uint64_t spawned() const { return spawned_.load(std::memory_order_acquire); }
   uint64_t completed() const {
     return completed_.load(std::memory_order_acquire);
@@ -94,7 +92,7 @@ class Worker {
     c.store(c.load(std::memory_order_relaxed) + by, std::memory_order_release);
   }
 
-  Runtime& runtime_;
+  RuntimeCore& runtime_;
   const int index_;
   LocalQueue local_;
   std::unique_ptr<Parker> parker_;

@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "park/runtime/runtime.h"
+#include "park/runtime/runtime_core.h"
 
 namespace park {
 namespace {

@@ -27,7 +27,7 @@ struct CheckPoolAtExit {
     for (int t = 0; t < 2; ++t) {
       std::thread([&] {
         for (int i = 0; i < 1024; ++i) {
-          blocks.push_back(park::internal::AllocateTaskBlock());
+          blocks.push_back(park::AllocateTaskBlock());
         }
       }).join();
     }

@@ -11,7 +11,7 @@
 
 #include "gtest/gtest.h"
 
-namespace park::internal {
+namespace park {
 namespace {
 
 // Allocates `n` blocks on a new thread and returns them, still allocated.
@@ -85,4 +85,4 @@ TEST(TaskPoolDeathTest, UseAfterFreeIsCaughtByAsan) {
 #endif
 
 }  // namespace
-}  // namespace park::internal
+}  // namespace park

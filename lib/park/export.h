@@ -1,0 +1,10 @@
+// PARK_EXPORT marks what libpark.so (and libpark-service.so) export: the
+// public API. Everything else is built with hidden visibility, and each
+// library's linker version script keeps template instantiations of other
+// namespaces out of its dynamic symbol table too.
+#ifndef PARK_EXPORT_H_
+#define PARK_EXPORT_H_
+
+#define PARK_EXPORT __attribute__((visibility("default")))
+
+#endif  // PARK_EXPORT_H_

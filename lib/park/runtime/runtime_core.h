@@ -1,0 +1,161 @@
+// internal::RuntimeCore: the Runtime's implementation (runtime.h is the
+// public face, and forwards every call here). It owns the workers, the
+// queues, the idle state and the shared driver; Worker runs its
+// loop against it. Not installed.
+//
+// Thread-safety and phases: as runtime.h says for Runtime.
+#ifndef PARK_RUNTIME_RUNTIME_CORE_H_
+#define PARK_RUNTIME_RUNTIME_CORE_H_
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "park/driver/driver.h"
+#include "park/idle/idle.h"
+#include "park/parker/shared_driver.h"
+#include "park/runtime/counters.h"
+#include "park/runtime/runtime.h"
+#include "park/runtime/inject_queue.h"
+#include "park/runtime/task.h"
+#include "park/sys/mutex.h"
+
+namespace park {
+
+namespace internal {
+class Worker;
+
+// Test-only pause points (runtime_races_test.cc forces the interleavings of the
+// intake gate and of concurrent shutdowns with them). Never set in
+// production; unset they cost one predictable branch.
+enum class HookPoint {
+  kOutsideSpawnAdmitted,  // an outside Spawn passed the gate, not yet pushed
+  kOutsideTimerAdmitted,  // an outside RunAt passed the gate, not yet added
+  kDrainWaiting,          // Drain set draining and waits for the live count
+  kDrainDecided,          // Drain decided `completed`, not yet shut down
+  kShutdownJoining,       // Shutdown won and is about to join the workers
+  kShutdownDone,          // Shutdown dropped what was left (timers too)
+};
+using TestHook = std::function<void(HookPoint)>;
+class RuntimeCore {
+ public:
+  using Clock = Runtime::Clock;
+  using IoCallback = Runtime::IoCallback;
+
+  // Validates `options` and starts the workers (Runtime::Create's contract).
+  static absl::StatusOr<std::unique_ptr<RuntimeCore>> Create(
+      const RuntimeOptions& options);
+  ~RuntimeCore();
+  RuntimeCore(const RuntimeCore&) = delete;
+  RuntimeCore& operator=(const RuntimeCore&) = delete;
+
+  // Runtime's methods of the same names; runtime.h has their contracts.
+  absl::Status SpawnTask(std::unique_ptr<Task> task);
+  absl::StatusOr<TimerHandle> RunTaskAt(Clock::time_point deadline,
+                                        std::unique_ptr<Task> task);
+  bool Cancel(TimerHandle handle);
+  absl::StatusOr<IoToken> RegisterIo(int fd, uint32_t events,
+                                     IoCallback callback);
+  absl::Status ModifyIo(IoToken token, uint32_t events);
+  absl::Status DeregisterIo(IoToken token);
+  DrainReport Drain(Clock::time_point deadline,
+                    const std::function<void(uint64_t live)>& progress);
+  uint64_t LiveTasks() const;
+  ShutdownReport Shutdown();
+  RuntimeCounters counters() const;
+  int num_workers() const { return static_cast<int>(workers_.size()); }
+  const absl::Status& worker_slice_status() const {
+    return worker_slice_status_;
+  }
+  bool OnWorkerThread() const;
+
+  // Sets the test hook; before any other thread uses the runtime.
+  void set_test_hook(TestHook hook) { test_hook_ = std::move(hook); }
+
+ private:
+  friend class Worker;
+  // Counts the calling thread in intake_ for its lifetime (the gate that
+  // outside Spawn/RunAt pass before they check the phase; runtime_core.cc).
+  class IntakeGuard;
+  // Counts a Drain or Shutdown in progress (the destructor waits for 0).
+  class CallGuard;
+
+  RuntimeCore(const RuntimeOptions& options,
+              std::shared_ptr<SharedDriver> shared, int num_workers);
+
+  // Whether an outside caller may add work now: not draining, not shut
+  // down. Call with an IntakeGuard alive.
+  bool AdmitsOutsideWork() const;
+  void Hook(HookPoint point) const {
+    if (test_hook_) [[unlikely]] test_hook_(point);
+  }
+  // Waits until no outside Spawn/RunAt is between its gate and its push.
+  void AwaitIntakeClosed() const;
+
+  // Wakes one sleeping worker if the idle rules say so.
+  void NotifyParked();
+  // Whether any queue (inject or a worker's local queue) holds a task.
+  bool WorkPending() const;
+  // The last searcher's rescan before it parks (idle.h).
+  void NotifyIfWorkPending();
+  void AbortIfOnWorker(const char* what) const;
+  // Each worker calls this once, first thing on its thread, with the result
+  // of asking for its time slice; the constructor waits for all of them.
+  void WorkerStarted(absl::Status slice) ABSL_LOCKS_EXCLUDED(start_mu_);
+
+  const RuntimeOptions options_;
+  std::shared_ptr<SharedDriver> shared_;
+  InjectQueue inject_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::unique_ptr<Idle> idle_;
+  std::vector<std::thread> threads_;
+  Mutex start_mu_;
+  int workers_starting_ ABSL_GUARDED_BY(start_mu_) = 0;
+  CondVar all_started_;
+  // The first worker's error, if any; constant after the constructor.
+  absl::Status worker_slice_status_;
+
+  TestHook test_hook_;
+
+  // Read by every worker loop and every spawn; written once or twice in a
+  // runtime's life. Own cache line, away from the counters below. seq_cst:
+  // each pairs with intake_ (runtime_core.cc, the intake gate). shut_down_ is
+  // set under shutdown_mu_ only.
+  alignas(64) std::atomic<bool> draining_{false};
+  std::atomic<bool> shut_down_{false};
+  // Outside Spawn/RunAt calls between their phase check and the end of
+  // their push. Written only by outside callers: its own cache line.
+  alignas(64) std::atomic<uint64_t> intake_{0};
+  // Serialises Shutdown: a second caller waits until the first has joined
+  // the workers. calls_ counts Drain/Shutdown calls in progress.
+  Mutex shutdown_mu_;
+  CondVar calls_done_;
+  int calls_ ABSL_GUARDED_BY(shutdown_mu_) = 0;
+  // Timer accounting (see LiveTasks; spawns from outside are counted by
+  // the inject queue): timers added, cancelled, pending. Own cache line so
+  // that those writes do not evict the flags above.
+  alignas(64) std::atomic<uint64_t> timers_added_{0};
+  std::atomic<uint64_t> timers_cancelled_{0};
+  std::atomic<uint64_t> timers_pending_{0};
+};
+
+// The core behind a Runtime, for the layers above that are built with this
+// library (the service layer, tests): not part of the installed API.
+struct RuntimeAccess {
+  static RuntimeCore& Core(Runtime& runtime) { return *runtime.core_; }
+};
+
+// Sets `runtime`'s test hook; before any other thread uses the runtime.
+inline void SetTestHook(Runtime& runtime, TestHook hook) {
+  RuntimeAccess::Core(runtime).set_test_hook(std::move(hook));
+}
+
+}  // namespace internal
+}  // namespace park
+
+#endif  // PARK_RUNTIME_RUNTIME_CORE_H_
