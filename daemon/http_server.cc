@@ -6,7 +6,6 @@
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/counter_report.h"
 
 namespace parkd {
 namespace {
@@ -38,7 +37,7 @@ http::WorkerStats ToStats(const park::WorkerCounters& w) {
 
 }  // namespace
 
-HttpServer::HttpServer(park::Runtime& runtime, const Journal& journal,
+HttpServer::HttpServer(park::Runtime& runtime, const park::Journal& journal,
                        HttpServerOptions options)
     : runtime_(runtime),
       journal_(journal),

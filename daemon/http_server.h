@@ -22,7 +22,7 @@
 
 #include "daemon/http/router.h"
 #include "daemon/http_connection.h"
-#include "daemon/journal.h"
+#include "park/service/journal.h"
 #include "daemon/listeners.h"
 #include "park/runtime/runtime.h"
 
@@ -36,7 +36,7 @@ struct HttpServerOptions {
 
 class HttpServer final : public http::RouterContext {
  public:
-  HttpServer(park::Runtime& runtime, const Journal& journal,
+  HttpServer(park::Runtime& runtime, const park::Journal& journal,
              HttpServerOptions options);
   ~HttpServer() override;
 
@@ -65,7 +65,7 @@ class HttpServer final : public http::RouterContext {
   void Remove(HttpConnection* c);
 
   park::Runtime& runtime_;
-  const Journal& journal_;
+  const park::Journal& journal_;
   const HttpServerOptions options_;
 
   // Held for a whole accept loop and while the listeners close, so that a

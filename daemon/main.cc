@@ -19,8 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/config.h"
 #include "daemon/daemon.h"
-#include "daemon/journal.h"
-#include "daemon/notifier.h"
+#include "park/service/journal.h"
 
 ABSL_FLAG(std::string, config, "/etc/parkd/parkd.toml",
           "Path of the TOML config file.");
@@ -67,8 +66,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   // Read before any thread exists (the environment is never modified).
-  const parkd::Notifier notifier = parkd::Notifier::FromEnvironment();
-  const parkd::Journal journal = parkd::Journal::Detect();
+  const park::Journal journal = park::Journal::Detect("parkd");
 
   const std::string path = absl::GetFlag(FLAGS_config);
   // The first entry also opens libsystemd's journal socket, which it does
@@ -95,7 +93,6 @@ int main(int argc, char** argv) {
     std::printf("%s", parkd::FormatConfig(*config).c_str());
     return 0;
   }
-  parkd::Daemon daemon(path, *std::move(config), workers_flag, notifier,
-                       journal);
+  parkd::Daemon daemon(path, *std::move(config), workers_flag, journal);
   return daemon.Run();
 }

@@ -6,5 +6,8 @@
 #define PARK_EXPORT_H_
 
 #define PARK_EXPORT __attribute__((visibility("default")))
+// For private members of exported classes that name implementation types:
+// they stay out of the dynamic symbol table.
+#define PARK_HIDDEN __attribute__((visibility("hidden")))
 
 #endif  // PARK_EXPORT_H_

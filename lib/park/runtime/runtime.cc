@@ -9,11 +9,12 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(
   absl::StatusOr<std::unique_ptr<internal::RuntimeCore>> core =
       internal::RuntimeCore::Create(options);
   if (!core.ok()) return core.status();
-  return std::unique_ptr<Runtime>(new Runtime(*std::move(core)));
+  std::unique_ptr<Runtime> runtime(new Runtime());
+  runtime->core_ = *std::move(core);
+  return runtime;
 }
 
-Runtime::Runtime(std::unique_ptr<internal::RuntimeCore> core)
-    : core_(std::move(core)) {}
+Runtime::Runtime() = default;
 
 // The core's destructor shuts down and waits for concurrent Drain/Shutdown
 // callers, which reach it through core_: it must run while core_ is set.

@@ -174,7 +174,7 @@ class PARK_EXPORT Runtime {
 
  private:
   friend struct internal::RuntimeAccess;
-  explicit Runtime(std::unique_ptr<internal::RuntimeCore> core);
+  Runtime();
 
   std::unique_ptr<internal::RuntimeCore> core_;
 };

@@ -3,14 +3,15 @@
 // task or parked or been woken since the last check (a worker a producer
 // has just woken is neither parked nor searching until it runs; that is not
 // a stall). A worker stuck in one task for longer than
-// watchdog_stall_ms stops the pings (and is named in the journal), so a
+// the stall bound stops the pings (and is named in the journal), so a
 // wedged pool gets restarted instead of being reported alive by a thread
 // that does not depend on it.
 //
+// Part of the service layer (service.h), not installed.
 // Thread-safety: Start/Stop/set_stall from the main thread; Check runs as a
 // task, one at a time (each check arms the next).
-#ifndef PARKD_DAEMON_POOL_WATCHDOG_H_
-#define PARKD_DAEMON_POOL_WATCHDOG_H_
+#ifndef PARK_SERVICE_POOL_WATCHDOG_H_
+#define PARK_SERVICE_POOL_WATCHDOG_H_
 
 #include <atomic>
 #include <chrono>
@@ -18,18 +19,19 @@
 #include <optional>
 #include <vector>
 
-#include "daemon/journal.h"
-#include "daemon/notifier.h"
 #include "park/runtime/runtime.h"
+#include "park/service/counter_fields.h"
+#include "park/service/journal.h"
+#include "park/service/notifier.h"
 
-namespace parkd {
+namespace park::internal {
 
 class PoolWatchdog {
  public:
-  using Clock = park::Runtime::Clock;
+  using Clock = Runtime::Clock;
 
-  PoolWatchdog(park::Runtime& runtime, const Notifier& notifier,
-               const Journal& journal, std::chrono::microseconds interval,
+  PoolWatchdog(Runtime& runtime, const Notifier& notifier,
+               const Journal& journal, const CounterFields& fields, std::chrono::microseconds interval,
                std::chrono::milliseconds stall);
 
   absl::Status Start();
@@ -42,15 +44,16 @@ class PoolWatchdog {
   void Check();
   absl::Status ArmLocked();
 
-  park::Runtime& runtime_;
+  Runtime& runtime_;
   const Notifier& notifier_;
   const Journal& journal_;
+  const CounterFields& fields_;
   const std::chrono::microseconds interval_;
   std::atomic<int64_t> stall_ms_;
 
   std::mutex mu_;  // guards stopped_ and next_
   bool stopped_ = false;
-  std::optional<park::TimerHandle> next_;
+  std::optional<TimerHandle> next_;
 
   // Check-only state (one check at a time).
   std::vector<uint64_t> last_tasks_;
@@ -59,6 +62,6 @@ class PoolWatchdog {
   std::vector<bool> reported_;
 };
 
-}  // namespace parkd
+}  // namespace park::internal
 
-#endif  // PARKD_DAEMON_POOL_WATCHDOG_H_
+#endif  // PARK_SERVICE_POOL_WATCHDOG_H_

@@ -1,4 +1,4 @@
-#include "daemon/notifier.h"
+#include "park/service/notifier.h"
 
 #include <systemd/sd-daemon.h>
 
@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace parkd {
+namespace park {
 
 Notifier Notifier::FromEnvironment() {
   Notifier n;
@@ -22,7 +22,7 @@ Notifier Notifier::FromEnvironment() {
 void Notifier::Send(const std::string& state) const {
   if (!enabled_) return;
   // Errors are not actionable here (systemd gone, or not asked for): a
-  // missed notification shows in systemctl, not in parkd.
+  // missed notification shows in systemctl, not in the service.
   (void)sd_notify(/*unset_environment=*/0, state.c_str());
 }
 
@@ -46,4 +46,4 @@ void Notifier::ExtendTimeout(std::chrono::microseconds from_now) const {
   Send(absl::StrCat("EXTEND_TIMEOUT_USEC=", from_now.count()));
 }
 
-}  // namespace parkd
+}  // namespace park

@@ -1,27 +1,29 @@
-#include "daemon/pool_watchdog.h"
+#include "park/service/pool_watchdog.h"
 
 #include "absl/strings/str_cat.h"
 
-namespace parkd {
+namespace park::internal {
 namespace {
 
 // Everything a worker's parker counts: it moves whenever the worker parks or
 // is woken, never while the worker is inside a task (a producer wakes only
 // sleepers).
-uint64_t Parking(const park::WorkerCounters& w) {
+uint64_t Parking(const WorkerCounters& w) {
   return w.parks_driver + w.parks_condvar + w.unparks_driver +
          w.unparks_condvar + w.unparks_noop + w.spurious_wakeups;
 }
 
 }  // namespace
 
-PoolWatchdog::PoolWatchdog(park::Runtime& runtime, const Notifier& notifier,
+PoolWatchdog::PoolWatchdog(Runtime& runtime, const Notifier& notifier,
                            const Journal& journal,
+                           const CounterFields& fields,
                            std::chrono::microseconds interval,
                            std::chrono::milliseconds stall)
     : runtime_(runtime),
       notifier_(notifier),
       journal_(journal),
+      fields_(fields),
       interval_(interval),
       stall_ms_(stall.count()) {
   const size_t n = static_cast<size_t>(runtime.num_workers());
@@ -39,7 +41,7 @@ absl::Status PoolWatchdog::Start() {
 
 absl::Status PoolWatchdog::ArmLocked() {
   if (stopped_) return absl::OkStatus();
-  absl::StatusOr<park::TimerHandle> h =
+  absl::StatusOr<TimerHandle> h =
       runtime_.RunAfter(interval_, [this] { Check(); });
   if (!h.ok()) return h.status();
   next_ = *h;
@@ -54,12 +56,12 @@ void PoolWatchdog::Stop() {
 }
 
 void PoolWatchdog::Check() {
-  const park::RuntimeCounters c = runtime_.counters();
+  const RuntimeCounters c = runtime_.counters();
   const Clock::time_point now = Clock::now();
   const auto stall = std::chrono::milliseconds(stall_ms_.load());
   bool wedged = false;
   for (size_t i = 0; i < c.workers.size(); ++i) {
-    const park::WorkerCounters& w = c.workers[i];
+    const WorkerCounters& w = c.workers[i];
     if (w.parked_now || w.searching_now || w.tasks_run != last_tasks_[i] ||
         Parking(w) != last_parking_[i]) {
       last_progress_[i] = now;
@@ -69,7 +71,7 @@ void PoolWatchdog::Check() {
         journal_.Log(LOG_NOTICE,
                      absl::StrCat("worker ", i, " made progress again; "
                                   "watchdog pings resume"),
-                     {{"PARKD_WORKER", absl::StrCat(i)}});
+                     {{fields_.Name("WORKER"), absl::StrCat(i)}});
         reported_[i] = false;
       }
       continue;
@@ -82,10 +84,10 @@ void PoolWatchdog::Check() {
       journal_.Log(
           LOG_ERR,
           absl::StrCat("worker ", i, " stuck in one task for ", stuck.count(),
-                       " ms (watchdog_stall_ms=", stall.count(),
-                       "): watchdog pings stopped"),
-          {{"PARKD_WORKER", absl::StrCat(i)},
-           {"PARKD_STUCK_MS", absl::StrCat(stuck.count())}});
+                       " ms (longer than ", stall.count(),
+                        " ms): watchdog pings stopped"),
+          {{fields_.Name("WORKER"), absl::StrCat(i)},
+           {fields_.Name("STUCK_MS"), absl::StrCat(stuck.count())}});
       reported_[i] = true;
     }
   }
@@ -95,4 +97,4 @@ void PoolWatchdog::Check() {
   (void)ArmLocked();
 }
 
-}  // namespace parkd
+}  // namespace park::internal

@@ -1,4 +1,4 @@
-#include "daemon/journal.h"
+#include "park/service/journal.h"
 
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace parkd {
+namespace park {
 namespace {
 
 // JOURNAL_STREAM is "DEV:INODE" of the stream systemd connected to our
@@ -27,13 +27,15 @@ bool StderrIsJournalStream() {
 
 }  // namespace
 
-Journal Journal::Detect() {
-  if (StderrIsJournalStream()) return Journal(Sink::kJournal);
-  if (isatty(STDERR_FILENO)) return Journal(Sink::kStderr);
-  if (access("/run/systemd/journal/socket", W_OK) == 0) {
-    return Journal(Sink::kJournal);
+Journal Journal::Detect(std::string identifier) {
+  Sink sink = Sink::kStderr;
+  if (StderrIsJournalStream()) {
+    sink = Sink::kJournal;
+  } else if (!isatty(STDERR_FILENO) &&
+             access("/run/systemd/journal/socket", W_OK) == 0) {
+    sink = Sink::kJournal;
   }
-  return Journal(Sink::kStderr);
+  return Journal(sink, std::move(identifier));
 }
 
 void Journal::Log(int priority, const std::string& message,
@@ -42,7 +44,7 @@ void Journal::Log(int priority, const std::string& message,
     std::vector<std::string> items = {
         absl::StrCat("MESSAGE=", message),
         absl::StrCat("PRIORITY=", priority),
-        "SYSLOG_IDENTIFIER=parkd",
+        absl::StrCat("SYSLOG_IDENTIFIER=", identifier_),
     };
     for (const auto& [k, v] : fields) items.push_back(absl::StrCat(k, "=", v));
     std::vector<struct iovec> iov;
@@ -51,7 +53,7 @@ void Journal::Log(int priority, const std::string& message,
       return;
     }
   }
-  std::string line = absl::StrCat("parkd: ", message);
+  std::string line = absl::StrCat(identifier_, ": ", message);
   if (!fields.empty()) {
     line += " [";
     for (size_t i = 0; i < fields.size(); ++i) {
@@ -65,4 +67,4 @@ void Journal::Log(int priority, const std::string& message,
   (void)!write(STDERR_FILENO, line.data(), line.size());
 }
 
-}  // namespace parkd
+}  // namespace park

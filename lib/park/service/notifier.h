@@ -1,21 +1,25 @@
-// Notifier: parkd's side of the sd_notify protocol (READY, STATUS,
+// Notifier: the service's side of the sd_notify protocol (READY, STATUS,
 // WATCHDOG, STOPPING, RELOADING, EXTEND_TIMEOUT_USEC).
 //
 // Outside systemd (no NOTIFY_SOCKET) every call is a no-op. The environment
 // is read, never modified (sd_notify(0, ...), sd_watchdog_enabled(0, ...)):
 // threads exist by the time most of these are sent.
 // Thread-safety: every method may be called from any thread.
-#ifndef PARKD_DAEMON_NOTIFIER_H_
-#define PARKD_DAEMON_NOTIFIER_H_
+//
+// Public API (installed with libpark-service): stable within a soname.
+#ifndef PARK_SERVICE_NOTIFIER_H_
+#define PARK_SERVICE_NOTIFIER_H_
 
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace parkd {
+#include "park/export.h"
 
-class Notifier {
+namespace park {
+
+class PARK_EXPORT Notifier {
  public:
   // Reads NOTIFY_SOCKET and WATCHDOG_USEC/WATCHDOG_PID. Call before any
   // thread starts.
@@ -35,12 +39,12 @@ class Notifier {
   void ExtendTimeout(std::chrono::microseconds from_now) const;
 
  private:
-  void Send(const std::string& state) const;
+  PARK_HIDDEN void Send(const std::string& state) const;
 
   bool enabled_ = false;
   std::optional<std::chrono::microseconds> watchdog_timeout_;
 };
 
-}  // namespace parkd
+}  // namespace park
 
-#endif  // PARKD_DAEMON_NOTIFIER_H_
+#endif  // PARK_SERVICE_NOTIFIER_H_
