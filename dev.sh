@@ -16,7 +16,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-# Debian packages parkd builds and tests with (DESIGN.md lists why).
+# Debian packages parkd builds and tests with (docs/design.md, "Dependencies",
+# says what each is for).
 PACKAGES=(
   meson ninja-build pkg-config g++ clang-14 libclang-rt-14-dev python3
   libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev libsystemd-dev

@@ -84,7 +84,8 @@ absl::StatusOr<Listener> BindUnix(const std::string& path) {
 absl::StatusOr<ListenerSet> OpenListeners(const std::vector<std::string>& tcp,
                                           const std::vector<std::string>& unix) {
   ListenerSet set;
-  // 0: leave LISTEN_FDS in the environment (never modify it; see STYLE).
+  // 0: leave LISTEN_FDS in the environment (never modify it:
+  // docs/contributing.md, "Concurrency").
   const int n = sd_listen_fds(0);
   if (n < 0) return park::SyscallError("sd_listen_fds", -n);
   if (n > 0) {

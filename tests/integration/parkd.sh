@@ -158,5 +158,5 @@ parkd_logged() {
   parkd_messages "$@" | grep_all -Ei -- "$ere"
 }
 
-# The STATUS= text of the contract (DESIGN.md: "STATUS= with live counts").
+# The STATUS= text of the contract (docs/systemd.md, "STATUS").
 PARKD_STATUS_ERE='^[0-9]+ workers: [0-9]+ parked, [0-9]+ running; [0-9]+ notified$'

@@ -2,7 +2,7 @@
 # sandbox.sh TESTSCRIPT [ARGS...]: runs TESTSCRIPT against a real systemd 252
 # user manager and a real journald, on a machine whose PID 1 is not systemd.
 #
-# It follows shared/systemd-sandbox.md (the project's shared folder):
+# How (tests/integration/README.md, "The sandbox", says more):
 #   1. re-executes itself under `unshare -m --propagation private`;
 #   2. mounts tmpfs on /run/systemd, /run/log and /var/log/journal (the last
 #      only if it exists: never create it on the host);
@@ -72,7 +72,7 @@ if [[ ${IT_SANDBOX_INNER:-} != 1 ]]; then
   what="integration test $(basename "$1" .sh)"
   if [[ $EUID -ne 0 ]]; then
     skip "$what needs root: it runs a real systemd user manager and journald" \
-      "in a private mount namespace (shared/systemd-sandbox.md)"
+      "in a private mount namespace (tests/integration/README.md)"
   fi
   for tool in unshare mount mountpoint setpriv setsid systemctl journalctl timeout python3; do
     command -v "$tool" >/dev/null || skip "$what: $tool not found"
@@ -86,7 +86,7 @@ if [[ ${IT_SANDBOX_INNER:-} != 1 ]]; then
     # use the host's own user manager there; that mode is not written, so
     # say so rather than pass.
     skip "$what: this host booted with systemd; this harness is for hosts" \
-      "whose PID 1 is not systemd (shared/systemd-sandbox.md)"
+      "whose PID 1 is not systemd (tests/integration/README.md)"
   fi
   if ! unshare -m --propagation private true 2>/dev/null; then
     skip "$what: unshare -m fails here (no CAP_SYS_ADMIN in this container?)"

@@ -14,8 +14,8 @@
  *   lib/park/sys/futex.cc             FutexWait / FutexWake
  *   lib/park/sys/event_fd.cc          EventFd::Signal / Drain
  * Contract: lib/park/parker/parker.h (state x operation table, "Driver
- * hand-off", the eventcount); design: DESIGN.md "The driver must never be
- * starved".
+ * hand-off", the eventcount); design: docs/parker.md "The driver
+ * hand-off".
  *
  * Run: tests/model/check_model.sh tests/model/parker.pml pass
  * check_model.sh runs one safety search and one non-progress search per

@@ -3,8 +3,8 @@
  *
  * Harness: Parker(0..2) park until kShutdown; a park that returns
  * kDriverEvent, kNotified or kTimedOut leaves for good (the worker runs a
- * task that blocks for seconds, DESIGN.md "The driver must never be
- * starved"); one Unparker::Unpark() of any parker at any moment. Property
+ * task that blocks for seconds, docs/parker.md "The driver hand-off");
+ * one Unparker::Unpark() of any parker at any moment. Property
  * (d) as in parker.pml: after the event's taker left, a parker still in its
  * loop must get into the driver (or nobody is left).
  *

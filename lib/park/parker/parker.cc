@@ -21,9 +21,10 @@ bool Passed(std::optional<Clock::time_point> deadline) {
 
 }  // namespace
 
-// All state-word operations are seq_cst (DESIGN.md): the shutdown argument in
-// SharedDriver::Shutdown needs a single total order over the state word and
-// shut_down_, and the cost is nil next to the syscalls around them.
+// All state-word operations are seq_cst (docs/parker.md, "The
+// memory-ordering argument"): the shutdown argument in SharedDriver::Shutdown
+// needs a single total order over the state word and shut_down_, and the
+// cost is nil next to the syscalls around them.
 
 void internal::ParkerCore::Unpark() {
   // Unconditional exchange, never a CAS: every unpark is a write that the
@@ -127,8 +128,8 @@ ParkResult Parker::TurnDriver(std::optional<Clock::time_point> deadline) {
   }
   const uint32_t old = core.state.exchange(kEmpty);
   // Leaving the driver: if others sleep on condvars, one of them takes it
-  // over, so that I/O and timers stay served while we run (DESIGN.md,
-  // "The driver must never be starved").
+  // over, so that I/O and timers stay served while we run (docs/parker.md,
+  // "The driver hand-off").
   shared_->ReleaseDriver();
   if (old == kNotified) return ParkResult::kNotified;
   if (old != kParkedDriver) FatalState("Parker::TurnDriver: state", old);

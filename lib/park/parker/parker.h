@@ -4,9 +4,9 @@
 // Every worker owns one Parker; all Parkers of a pool share one SharedDriver.
 // A parking thread that wins the driver's try-lock sleeps in the driver
 // (epoll_wait), so it also serves I/O and timers; the others sleep on their
-// own futex word (the "condvar path": DESIGN.md's mutex + condvar, built as
-// an eventcount on one word; see below). An Unparker is the cheap, copyable
-// handle other threads use to wake that worker.
+// own futex word (the "condvar path": the job of a mutex + condvar, built
+// as an eventcount on one word; see below). An Unparker is the cheap,
+// copyable handle other threads use to wake that worker.
 //
 // Abstract state: the state word below, one per Parker.
 //
@@ -45,8 +45,8 @@
 //   kNotified: its park goes on, in the driver), so that while any thread is
 //   parked, one is parked in the driver and I/O and timers are served.
 //
-//   Why an eventcount rather than DESIGN.md's mutex + condvar: the same
-//   guarantee (every waker changes what the sleeper checks, then bumps
+//   Why an eventcount rather than a mutex + condvar (docs/parker.md): the
+//   same guarantee (every waker changes what the sleeper checks, then bumps
 //   wake_seq; a sleeper that missed the change finds wake_seq moved and does
 //   not sleep) with one cache line on each side instead of a mutex, a
 //   condvar's words and a mutex re-acquire on waking. Measured on

@@ -1,4 +1,4 @@
-// Counter snapshots of a running Runtime (DESIGN.md, "Counters").
+// Counter snapshots of a running Runtime (docs/runtime.md, "Counters").
 //
 // Every field is a monotonic total since start except the gauges
 // (parked_now, searching_now). A snapshot is read without stopping the pool:
