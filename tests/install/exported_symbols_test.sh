@@ -40,8 +40,8 @@ done
 
 # Positive control: the checks above must be able to fail. The static
 # archive holds the internals, so they must show up there.
-if ! nm --defined-only "${LIBPARK%.so*}.a" 2>/dev/null | c++filt |
-     grep -qE 'park::internal::RuntimeCore::SpawnTask'; then
+archive_syms=$(nm --defined-only "${LIBPARK%.so*}.a" 2>/dev/null | c++filt)
+if [[ $archive_syms != *'park::internal::RuntimeCore::SpawnTask'* ]]; then
   echo "FAIL control: park::internal::RuntimeCore not found in libpark.a"
   failed=1
 fi

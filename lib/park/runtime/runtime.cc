@@ -57,5 +57,6 @@ const absl::Status& Runtime::worker_slice_status() const {
   return core_->worker_slice_status();
 }
 bool Runtime::OnWorkerThread() const { return core_->OnWorkerThread(); }
+bool Runtime::draining() const { return core_->draining(); }
 
 }  // namespace park

@@ -162,6 +162,10 @@ class PARK_EXPORT Runtime {
   // once the workers are joined.
   ShutdownReport Shutdown();
 
+  // True once Drain() or Shutdown() has begun: work that re-arms itself
+  // (a periodic timer) checks it to let a drain finish. Any thread.
+  bool draining() const;
+
   // A snapshot per worker and in total; any thread, never blocks.
   RuntimeCounters counters() const;
   int num_workers() const;

@@ -73,6 +73,10 @@ class RuntimeCore {
     return worker_slice_status_;
   }
   bool OnWorkerThread() const;
+  bool draining() const {
+    return draining_.load(std::memory_order_relaxed) ||
+           shut_down_.load(std::memory_order_relaxed);
+  }
 
   // Sets the test hook; before any other thread uses the runtime.
   void set_test_hook(TestHook hook) { test_hook_ = std::move(hook); }

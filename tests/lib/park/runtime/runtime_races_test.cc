@@ -81,10 +81,12 @@ TEST(RuntimeRacesTest, SpawnAfterDrainBeganIsRefused) {
       go_drain.WaitForNotification();
     }
   });
+  EXPECT_FALSE(rt->draining());
   std::thread drainer([&] {
     EXPECT_TRUE(rt->Drain(Runtime::Clock::now() + seconds(10)).completed);
   });
   drain_waiting.WaitForNotification();
+  EXPECT_TRUE(rt->draining());
   std::atomic<bool> ran{false};
   absl::Status s = rt->Spawn([&] { ran.store(true); });
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
