@@ -17,8 +17,10 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(
 Runtime::Runtime() = default;
 
 // The core's destructor shuts down and waits for concurrent Drain/Shutdown
-// callers, which reach it through core_: it must run while core_ is set.
-Runtime::~Runtime() { core_.reset(); }
+// callers, which reach it through core_: so core_ must keep its value until
+// that destructor has returned. unique_ptr's destructor deletes first and
+// clears after (reset() would clear first: a race with those callers).
+Runtime::~Runtime() = default;
 
 absl::Status Runtime::SpawnTask(std::unique_ptr<Task> task) {
   return core_->SpawnTask(std::move(task));
