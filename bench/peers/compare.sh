@@ -21,13 +21,14 @@
 #   HTTP_DURATION_S (5), HTTP_WORKERS (2)
 #                           wrk seconds per server; parkd workers and nginx
 #                           worker processes
-#   QUICK=1                 a smoke run (about 3 minutes): RUNS=1 REPS=3
+#   QUICK=1                 a smoke run (about 1.5 minutes): RUNS=1 REPS=3
 #                           WAKE_TRIALS=200 LIGHT_DURATION_S=1 IDLE_S=1
 #                           HTTP_DURATION_S=2, unless set otherwise
 #   FORMAT=md               the table as Markdown
 #   BUILD (build-release)   parkd's release tree (LTO, as ./dev.sh bench)
 #   OUT                     raw outputs (default build-peers/out/DATE-TIME)
-# With the defaults a run takes about 10 minutes on 2 CPUs, builds apart.
+# With the defaults a comparison takes about 6 minutes on 2 CPUs (RUNS=5:
+# about 10), plus the builds the first time (a few minutes).
 #
 # Everything this starts (benchmark programs, nginx, parkd, wrk) is
 # bounded by a timeout and stopped on exit, Ctrl-C included; nginx runs
