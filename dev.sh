@@ -11,6 +11,9 @@
 #   ./dev.sh deps   only install what is missing
 #   ./dev.sh bench  build a release tree (build-release, LTO) and run the
 #                   benchmark programs
+#   ./dev.sh compare  install the peers (Tokio's sources, Asio, nginx), build
+#                   them and the release tree, and print parkd beside Tokio,
+#                   Asio and nginx in one table (bench/peers/compare.sh)
 #
 # Needs root or sudo for apt-get, and only when a package is missing.
 set -euo pipefail
@@ -25,6 +28,10 @@ PACKAGES=(
   # test tools: real clients, the real service manager and journal
   curl wrk systemd util-linux
 )
+# What `./dev.sh compare` needs beyond those: Tokio 1.24's crate sources
+# (their Depends bring every crate the build needs), standalone Asio, nginx.
+# Debian's cargo and rustc are added only when no cargo is on PATH.
+PEER_PACKAGES=(librust-tokio-dev libasio-dev nginx)
 
 as_root() {
   if [[ $EUID -eq 0 ]]; then
@@ -37,9 +44,12 @@ as_root() {
   fi
 }
 
+# deps [PACKAGE...]: installs those of PACKAGE (default: PACKAGES) that are
+# missing.
 deps() {
-  local missing=()
-  for p in "${PACKAGES[@]}"; do
+  local missing=() wanted=("$@")
+  ((${#wanted[@]})) || wanted=("${PACKAGES[@]}")
+  for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
       missing+=("$p")
   done
@@ -133,8 +143,16 @@ cmd_bench() {
   meson test -C build-release --benchmark --verbose
 }
 
+cmd_compare() {
+  local peers=("${PEER_PACKAGES[@]}")
+  command -v cargo >/dev/null || peers+=(cargo rustc)
+  deps "${PACKAGES[@]}" "${peers[@]}"
+  exec bench/peers/compare.sh
+}
+
 case "${1:-}" in
   run) cmd_run ;;
+  compare) cmd_compare ;;
   test) cmd_test ;;
   deps) deps ;;
   bench) cmd_bench ;;

@@ -1,0 +1,300 @@
+#!/usr/bin/env bash
+# parkd beside its peers, on one machine, in one table: Tokio 1.24 and Asio
+# 1.22 on the runtime workloads (at each of WORKER_COUNTS workers) and under
+# light load, and nginx 1.22 on GET /healthz under wrk. Every program runs
+# RUNS times, interleaved (tokio, asio, parkd, then the next run, with the
+# order rotated each run); a cell is the median of its RUNS values, and the
+# ratio columns are parkd's median over the peer's. bench/peers/README.md
+# says what each row measures.
+#
+# Usage: ./dev.sh compare       (installs what is missing, then runs this)
+#        bench/peers/compare.sh (when the packages are there)
+#
+# Environment (all optional):
+#   RUNS (3)                runs of every program, interleaved
+#   WORKER_COUNTS ("2 8")   the runtime workloads at each of these
+#   REPS (10), WARMUP (3), WAKE_TRIALS (1000), WAKE_SLEEP_US (1000)
+#                           passed to the workload programs
+#   LIGHT_DURATION_S (5), IDLE_S (2), WORK_US (5)
+#                           light load: measured seconds per program, idle
+#                           seconds after it, work per task
+#   HTTP_DURATION_S (5), HTTP_WORKERS (2)
+#                           wrk seconds per server; parkd workers and nginx
+#                           worker processes
+#   QUICK=1                 a smoke run (about 1.5 minutes): RUNS=1 REPS=3
+#                           WAKE_TRIALS=200 LIGHT_DURATION_S=1 IDLE_S=1
+#                           HTTP_DURATION_S=2, unless set otherwise
+#   FORMAT=md               the table as Markdown
+#   BUILD (build-release)   parkd's release tree (LTO, as ./dev.sh bench)
+#   OUT                     raw outputs (default build-peers/out/DATE-TIME)
+# With the defaults a comparison takes about 6 minutes on 2 CPUs (RUNS=5:
+# about 10), plus the builds the first time (a few minutes).
+#
+# Everything this starts (benchmark programs, nginx, parkd, wrk) is
+# bounded by a timeout and stopped on exit, Ctrl-C included; nginx runs
+# from a generated config in a temporary prefix on a loopback port, never
+# as the system's nginx service.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT"
+
+if [[ "${QUICK:-0}" == 1 ]]; then
+  : "${RUNS:=1}" "${REPS:=3}" "${WAKE_TRIALS:=200}" "${LIGHT_DURATION_S:=1}"
+  : "${IDLE_S:=1}" "${HTTP_DURATION_S:=2}"
+fi
+RUNS=${RUNS:-3}
+WORKER_COUNTS=${WORKER_COUNTS:-2 8}
+REPS=${REPS:-10}
+WARMUP=${WARMUP:-3}
+WAKE_TRIALS=${WAKE_TRIALS:-1000}
+WAKE_SLEEP_US=${WAKE_SLEEP_US:-1000}
+LIGHT_DURATION_S=${LIGHT_DURATION_S:-5}
+IDLE_S=${IDLE_S:-2}
+WORK_US=${WORK_US:-5}
+HTTP_DURATION_S=${HTTP_DURATION_S:-5}
+HTTP_WORKERS=${HTTP_WORKERS:-2}
+FORMAT=${FORMAT:-text}
+BUILD=${BUILD:-build-release}
+PEERS_BUILD=$ROOT/build-peers
+OUT=${OUT:-$PEERS_BUILD/out/$(date +%Y%m%d-%H%M%S)}
+
+for v in RUNS REPS WARMUP WAKE_TRIALS WAKE_SLEEP_US LIGHT_DURATION_S IDLE_S \
+  WORK_US HTTP_DURATION_S HTTP_WORKERS; do
+  [[ ${!v} =~ ^[0-9]+$ ]] || { echo "compare.sh: $v must be a whole number, got '${!v}'" >&2; exit 2; }
+done
+((RUNS >= 1)) || { echo "compare.sh: RUNS must be at least 1" >&2; exit 2; }
+for w in $WORKER_COUNTS; do
+  [[ $w =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: WORKER_COUNTS must list whole numbers from 1, got '$w'" >&2; exit 2; }
+done
+[[ $FORMAT == text || $FORMAT == md ]] || { echo "compare.sh: FORMAT must be text or md, got '$FORMAT'" >&2; exit 2; }
+
+# ---- what must be installed (./dev.sh compare installs it) ----
+missing=()
+command -v cargo >/dev/null || missing+=("cargo (Debian's cargo and rustc)")
+ls -d /usr/share/cargo/registry/tokio-1.* >/dev/null 2>&1 || missing+=(librust-tokio-dev)
+[[ -f /usr/include/asio.hpp ]] || missing+=(libasio-dev)
+for tool in g++ meson ninja nginx wrk curl python3 timeout; do
+  command -v "$tool" >/dev/null || [[ -x /usr/sbin/$tool ]] || missing+=("$tool")
+done
+if ((${#missing[@]})); then
+  echo "compare.sh: missing: ${missing[*]}; ./dev.sh compare installs them" >&2
+  exit 1
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+# ---- cleanup: whatever runs when the script ends is stopped ----
+TMP=$(mktemp -d /tmp/parkd-compare.XXXXXX)
+current="" # the benchmark program (its timeout) running now
+nginx_pid="" parkd_pid=""
+stop_pid() { # PID: TERM, at most 5 s, then KILL
+  local pid=$1
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+  [[ -n $current ]] && stop_pid "$current"
+  [[ -n $nginx_pid ]] && stop_pid "$nginx_pid"
+  [[ -n $parkd_pid ]] && stop_pid "$parkd_pid"
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'echo "compare.sh: interrupted" >&2; exit 130' INT TERM
+
+# bounded SECONDS OUTFILE CMD...: runs CMD with a time limit, output to
+# OUTFILE (stderr to OUTFILE.err); in the background so that a signal to
+# this script is handled at once.
+bounded() {
+  local secs=$1 out=$2 rc=0
+  shift 2
+  timeout -k 5 "$secs" "$@" >"$out" 2>"$out.err" &
+  current=$!
+  wait "$current" || rc=$?
+  current=""
+  return "$rc"
+}
+
+# ---- build ----
+echo "# building parkd ($BUILD, release, LTO), Tokio's and Asio's programs..." >&2
+if [[ -f $BUILD/build.ninja ]]; then
+  meson configure "$BUILD" --buildtype=release -Db_lto=true -Db_ndebug=true >/dev/null
+else
+  meson setup "$BUILD" --buildtype=release -Db_lto=true -Db_ndebug=true >/dev/null
+fi
+ninja -C "$BUILD" daemon/parkd tests/bench/runtime_workloads tests/bench/light_load >/dev/null
+# Cargo.lock is not kept: resolved afresh against Debian's sources, and a
+# lock written by a newer cargo would not load in Debian's cargo 0.66.
+(cd bench/peers/tokio && rm -f Cargo.lock &&
+  cargo build --release --offline --quiet --target-dir "$PEERS_BUILD/cargo")
+for prog in workloads light_load; do
+  bin=$PEERS_BUILD/asio_$prog
+  src=bench/peers/asio/$prog.cc
+  newest=$(ls -t "$src" bench/peers/asio/*.h tests/bench/bench_util.h tests/bench/light_load.h | head -1)
+  if [[ ! -x $bin || $newest -nt $bin ]]; then
+    g++ -O2 -std=c++20 -Wall -Wextra -pthread -DASIO_STANDALONE -DASIO_NO_DEPRECATED \
+      -Itests/bench -o "$bin" "$src"
+  fi
+done
+
+declare -A WORKLOADS=(
+  [tokio]="$PEERS_BUILD/cargo/release/tokio_workloads"
+  [asio]="$PEERS_BUILD/asio_workloads"
+  [parkd]="$BUILD/tests/bench/runtime_workloads"
+)
+declare -A LIGHT=(
+  [tokio]="$PEERS_BUILD/cargo/release/tokio_light_load"
+  [asio]="$PEERS_BUILD/asio_light_load"
+  [parkd]="$BUILD/tests/bench/light_load"
+)
+# The light-load configurations: label, then the environment.
+LIGHT_CONFIGS=(
+  "1kHz|WORKERS=2 PERIOD_US=1000 BURST=1"
+  "10kHz|WORKERS=2 PERIOD_US=100 BURST=1"
+  "1kHz_burst8|WORKERS=2 PERIOD_US=1000 BURST=8"
+  "1kHz_w8|WORKERS=8 PERIOD_US=1000 BURST=1"
+)
+
+mkdir -p "$OUT"
+INDEX=$OUT/index.tsv # section, column, run, file: what the table reads
+: >"$INDEX"
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$INDEX"; }
+
+# rotated R A B C...: the names, starting at position R-1 (mod count), so
+# that no runtime always runs first.
+rotated() {
+  local r=$1
+  shift
+  local names=("$@") n=$# i
+  for ((i = 0; i < n; i++)); do echo "${names[(r - 1 + i) % n]}"; done
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_http URL PID: until URL answers 200 (at most 10 s) while PID lives.
+wait_http() {
+  for _ in $(seq 100); do
+    curl -sf -o /dev/null --max-time 1 "$1" && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+start_nginx() {
+  local port=$1 dir=$TMP/nginx
+  rm -rf "$dir" && mkdir -p "$dir/logs"
+  # keepalive_requests is raised so that, like parkd, nginx keeps wrk's
+  # connections for the whole run (its default closes one every 1000).
+  cat >"$dir/nginx.conf" <<EOF
+worker_processes $HTTP_WORKERS;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  server {
+    listen 127.0.0.1:$port;
+    location = /healthz { default_type text/plain; return 200 "ok\n"; }
+    location / { return 404; }
+  }
+}
+EOF
+  "$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" -g 'daemon off;' \
+    >"$dir/logs/stdout" 2>&1 &
+  nginx_pid=$!
+  wait_http "http://127.0.0.1:$port/healthz" "$nginx_pid" ||
+    { echo "compare.sh: nginx did not start:" >&2; cat "$dir/logs/"* >&2; exit 1; }
+}
+
+start_parkd() {
+  local port=$1
+  cat >"$TMP/parkd.toml" <<EOF
+[runtime]
+workers = $HTTP_WORKERS
+[listen]
+tcp = ["127.0.0.1:$port"]
+EOF
+  "$BUILD/daemon/parkd" --config "$TMP/parkd.toml" 2>"$TMP/parkd.log" &
+  parkd_pid=$!
+  wait_http "http://127.0.0.1:$port/healthz" "$parkd_pid" ||
+    { echo "compare.sh: parkd did not start:" >&2; cat "$TMP/parkd.log" >&2; exit 1; }
+}
+
+# wrk_healthz PORT OUTFILE: wrk on /healthz; OUTFILE gets healthz_rps and
+# healthz_p99_us lines.
+wrk_healthz() {
+  local raw=$2.wrk
+  bounded $((HTTP_DURATION_S + 30)) "$raw" wrk -t2 -c64 -d"${HTTP_DURATION_S}s" \
+    --timeout 2s --latency "http://127.0.0.1:$1/healthz"
+  awk '
+    function us(v) {
+      if (v ~ /us$/) return v + 0
+      if (v ~ /ms$/) return v * 1000
+      if (v ~ /s$/) return v * 1000000
+      return v
+    }
+    /^Requests\/sec:/ { print "healthz_rps", $2 }
+    $1 == "99%" { print "healthz_p99_us", us($2) }
+    /Non-2xx|Socket errors/ { print "# " $0 }
+  ' "$raw" >"$2"
+}
+
+echo "# $RUNS runs; raw output in $OUT" >&2
+for ((r = 1; r <= RUNS; r++)); do
+  for w in $WORKER_COUNTS; do
+    for rt in $(rotated "$r" tokio asio parkd); do
+      f=$OUT/w$w.$rt.$r.txt
+      echo "# run $r/$RUNS: runtime workloads, $w workers: $rt" >&2
+      bounded 600 "$f" env WORKERS="$w" REPS="$REPS" WARMUP="$WARMUP" \
+        WAKE_TRIALS="$WAKE_TRIALS" WAKE_SLEEP_US="$WAKE_SLEEP_US" "${WORKLOADS[$rt]}" ||
+        echo "compare.sh: $rt workloads ($w workers) exited with status $?; see $f.err" >&2
+      record "w$w" "$rt" "$r" "$f"
+    done
+  done
+  for config in "${LIGHT_CONFIGS[@]}"; do
+    label=${config%%|*}
+    for rt in $(rotated "$r" tokio asio parkd); do
+      f=$OUT/light_$label.$rt.$r.txt
+      echo "# run $r/$RUNS: light load $label: $rt" >&2
+      # shellcheck disable=SC2086 # the configuration is words on purpose
+      bounded $((LIGHT_DURATION_S + IDLE_S + 60)) "$f" env ${config#*|} WORK_US="$WORK_US" \
+        DURATION_S="$LIGHT_DURATION_S" IDLE_S="$IDLE_S" "${LIGHT[$rt]}" ||
+        echo "compare.sh: $rt light load $label exited with status $?; see $f.err" >&2
+      record "$label" "$rt" "$r" "$f"
+    done
+  done
+  for server in $(rotated "$r" nginx parkd); do
+    f=$OUT/http.$server.$r.txt
+    port=$(free_port)
+    echo "# run $r/$RUNS: /healthz under wrk: $server" >&2
+    if [[ $server == nginx ]]; then
+      start_nginx "$port"
+      wrk_healthz "$port" "$f" || echo "compare.sh: wrk against nginx failed; see $f.wrk.err" >&2
+      stop_pid "$nginx_pid"
+      nginx_pid=""
+    else
+      start_parkd "$port"
+      wrk_healthz "$port" "$f" || echo "compare.sh: wrk against parkd failed; see $f.wrk.err" >&2
+      stop_pid "$parkd_pid"
+      parkd_pid=""
+    fi
+    record http "$server" "$r" "$f"
+  done
+done
+
+# ---- the table ----
+{
+  echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), Linux $(uname -r)"
+  echo "# RUNS=$RUNS interleaved; REPS=$REPS WAKE_TRIALS=$WAKE_TRIALS LIGHT_DURATION_S=$LIGHT_DURATION_S IDLE_S=$IDLE_S WORK_US=$WORK_US HTTP_DURATION_S=$HTTP_DURATION_S HTTP_WORKERS=$HTTP_WORKERS"
+  echo "# cells: median over runs; [wN] rows in microseconds; ratios: parkd / peer"
+} | tee "$OUT/table.txt"
+awk -F'\t' -v fmt="$FORMAT" -f bench/peers/table.awk "$INDEX" | tee -a "$OUT/table.txt"

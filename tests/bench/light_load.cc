@@ -1,0 +1,45 @@
+// light_load: parkd's Runtime under the light load of light_load.h (an
+// outside thread submits small tasks at a steady pace), one column of
+// `./dev.sh compare` beside Tokio's and Asio's programs in bench/peers/.
+//
+// Environment: light_load.h's (WORKERS, WORK_US, PERIOD_US, BURST,
+// DURATION_S, WARMUP_MS, IDLE_S), and SPIN_US / SLICE_US as in
+// runtime_workloads (RuntimeOptions.spin_before_park_us, worker_slice_us;
+// unset: the defaults).
+#include "light_load.h"
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "park/runtime/runtime.h"
+
+int main() {
+  const park_bench::LightLoadConfig cfg;
+  park::RuntimeOptions options;
+  options.workers = static_cast<int>(cfg.workers);
+  options.spin_before_park_us = static_cast<int>(
+      park_bench::EnvSize("SPIN_US", options.spin_before_park_us));
+  options.worker_slice_us = static_cast<int>(
+      park_bench::EnvSize("SLICE_US", options.worker_slice_us));
+  absl::StatusOr<std::unique_ptr<park::Runtime>> rt =
+      park::Runtime::Create(options);
+  if (!rt.ok()) {
+    std::fprintf(stderr, "Runtime::Create: %s\n",
+                 rt.status().ToString().c_str());
+    return 1;
+  }
+  if (!(*rt)->worker_slice_status().ok()) {
+    std::printf("# worker slice not applied: %s\n",
+                std::string((*rt)->worker_slice_status().message()).c_str());
+  }
+  std::printf("# parkd SPIN_US=%d SLICE_US=%d\n", options.spin_before_park_us,
+              options.worker_slice_us);
+  return park_bench::RunLightLoad(
+      "parkd", cfg, [&](const park_bench::LightLoadTask& task) {
+        if (absl::Status s = (*rt)->Spawn(task); !s.ok()) {
+          std::fprintf(stderr, "spawn: %s\n", s.ToString().c_str());
+          std::exit(1);
+        }
+      });
+}
