@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -15,12 +16,19 @@ namespace {
 
 constexpr absl::string_view kOws = " \t";
 
-// tchar, RFC 9110 §5.6.2.
-bool IsTchar(unsigned char c) {
-  return absl::ascii_isalnum(c) ||
-         absl::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) !=
-             absl::string_view::npos;
-}
+// tchar, RFC 9110 §5.6.2, as a table: every byte of every field name
+// goes through it.
+constexpr std::array<bool, 256> kTchar = [] {
+  std::array<bool, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 'a' + 'A'] = true;
+  for (char c : absl::string_view("!#$%&'*+-.^_`|~")) {
+    t[static_cast<unsigned char>(c)] = true;
+  }
+  return t;
+}();
+
+bool IsTchar(unsigned char c) { return kTchar[c]; }
 
 bool IsToken(absl::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
@@ -113,10 +121,18 @@ std::vector<absl::string_view> ListOf(const Request& r, absl::string_view name) 
   return out;
 }
 
-bool ListHas(const std::vector<absl::string_view>& list, absl::string_view v) {
-  return std::any_of(list.begin(), list.end(), [v](absl::string_view e) {
-    return absl::EqualsIgnoreCase(e, v);
-  });
+// Whether a field named `name` lists `v` (case-insensitive). Without
+// allocating: it runs for Connection and Expect on every request.
+bool Lists(const Request& r, absl::string_view name, absl::string_view v) {
+  for (const auto& [field, value] : r.headers) {
+    if (field != name) continue;
+    for (absl::string_view e : absl::StrSplit(value, ',')) {
+      if (absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(e), v)) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 // request-line = method SP request-target SP HTTP-version (RFC 9112 §3).
@@ -124,13 +140,19 @@ bool ListHas(const std::vector<absl::string_view>& list, absl::string_view v) {
 // (nginx does), but warns that this is how requests get smuggled; parkd
 // answers 400 instead.
 std::optional<ParseError> ReadRequestLine(absl::string_view line, Request* r) {
-  const std::vector<absl::string_view> parts = absl::StrSplit(line, ' ');
-  if (parts.size() != 3 || parts[1].empty()) {
+  const size_t sp1 = line.find(' ');
+  const size_t sp2 =
+      sp1 == absl::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
+  if (sp2 == absl::string_view::npos || sp2 == sp1 + 1 ||
+      line.find(' ', sp2 + 1) != absl::string_view::npos) {
     return Bad(absl::StrCat(
         "the request-line ", Quoted(line),
         " is not: method, one space, request-target, one space, HTTP-version "
         "(RFC 9112 §3)"));
   }
+  const absl::string_view parts[3] = {line.substr(0, sp1),
+                                      line.substr(sp1 + 1, sp2 - sp1 - 1),
+                                      line.substr(sp2 + 1)};
   if (!IsToken(parts[0])) {
     return Bad(absl::StrCat("the method ", Quoted(parts[0]),
                             " is not a token (RFC 9110 §9.1)"));
@@ -282,13 +304,12 @@ std::optional<ParseError> CheckMethodAndTarget(Request* r) {
 // RFC 9112 §9.3: HTTP/1.1 persists unless "close"; HTTP/1.0 only with
 // "keep-alive" (and "close" wins over it, which http_parser gets wrong).
 void ReadConnectionOptions(Request* r) {
-  const std::vector<absl::string_view> options = ListOf(*r, "connection");
-  r->keep_alive =
-      !ListHas(options, "close") &&
-      (r->version == HttpVersion::kHttp11 || ListHas(options, "keep-alive"));
+  r->keep_alive = !Lists(*r, "connection", "close") &&
+                  (r->version == HttpVersion::kHttp11 ||
+                   Lists(*r, "connection", "keep-alive"));
   // RFC 9110 §10.1.1: an HTTP/1.0 client cannot take a 100; ignore it.
   r->expect_continue = r->version == HttpVersion::kHttp11 &&
-                       ListHas(ListOf(*r, "expect"), "100-continue");
+                       Lists(*r, "expect", "100-continue");
 }
 
 std::optional<ParseError> Parse(absl::string_view head, Request* r) {
@@ -335,15 +356,9 @@ bool IsRecognizedMethod(absl::string_view method) {
 
 std::optional<ParseError> ParseRequestHead(absl::string_view head,
                                            Request* out) {
-  Request r;
-  std::optional<ParseError> e = Parse(head, &r);
-  if (e) {
-    e->head_request = absl::StartsWith(head, "HEAD ");
-    return e;
-  }
-  r.body = std::move(out->body);
-  *out = std::move(r);
-  return std::nullopt;
+  std::optional<ParseError> e = Parse(head, out);
+  if (e) e->head_request = absl::StartsWith(head, "HEAD ");
+  return e;
 }
 
 }  // namespace parkd::http

@@ -56,9 +56,10 @@ bool IsRecognizedMethod(absl::string_view method);
 
 // Reads `head`, the bytes from the request-line's first byte through the
 // LF of the empty line that ends the field section (a bare LF may stand
-// for CRLF everywhere, RFC 9112 §2.2, as nginx accepts). On success fills
-// *out's method, target, path, query, version, headers, keep_alive and
-// expect_continue (body is untouched) and returns nullopt.
+// for CRLF everywhere, RFC 9112 §2.2, as nginx accepts). `out` must be a
+// fresh Request; on success its method, target, path, query, version,
+// headers, keep_alive and expect_continue are filled and nullopt returned
+// (on an error, some of them may be).
 std::optional<ParseError> ParseRequestHead(absl::string_view head,
                                            Request* out);
 

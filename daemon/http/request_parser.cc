@@ -93,26 +93,27 @@ size_t RequestParser::TakeHead(absl::string_view data) {
   head_.append(data.data(), take);
   // The head ends at the LF of its first empty line ("\n\n" or "\n\r\n";
   // its first line is never empty: SkipBlankLines ate those).
-  for (size_t i = scanned_; i < head_.size(); ++i) {
+  size_t i = scanned_;
+  for (; !request_line_done_ && i < head_.size(); ++i) {
     const auto c = static_cast<unsigned char>(head_[i]);
-    if (!request_line_done_) {
-      // Binary (a TLS hello, say) fails at once, not at the limit.
-      if ((c < 0x20 && c != '\r' && c != '\n' && c != '\t') || c == 0x7f) {
-        Fail(400, absl::StrCat("the request-line has the control byte 0x",
-                               absl::Hex(c, absl::kZeroPad2),
-                               "; is this HTTP/1.x?"));
-        return i + 1 - (head_.size() - take);
-      }
-      request_line_done_ = c == '\n';
-      continue;
+    // Binary (a TLS hello, say) fails at once, not at the limit.
+    if ((c < 0x20 && c != '\r' && c != '\n' && c != '\t') || c == 0x7f) {
+      Fail(400, absl::StrCat("the request-line has the control byte 0x",
+                             absl::Hex(c, absl::kZeroPad2),
+                             "; is this HTTP/1.x?"));
+      return i + 1 - (head_.size() - take);
     }
-    if (c != '\n') continue;
+    request_line_done_ = c == '\n';
+  }
+  while ((i = head_.find('\n', i)) != std::string::npos) {
+    // The request-line's LF is before i: head_[i - 2] exists when needed.
     if (head_[i - 1] == '\n' || (head_[i - 1] == '\r' && head_[i - 2] == '\n')) {
       const size_t unused = head_.size() - (i + 1);
       head_.resize(i + 1);
       FinishHead();
       return take - unused;
     }
+    ++i;
   }
   scanned_ = head_.size();
   if (head_.size() == max_header_bytes_) {
