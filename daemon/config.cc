@@ -1,15 +1,18 @@
 #include "daemon/config.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <functional>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "park/sys/unique_fd.h"
 #include "toml++/toml.h"
 
 namespace parkd {
@@ -230,6 +233,79 @@ absl::Status ReadTable(const std::string& source, const std::string& name,
   return absl::OkStatus();
 }
 
+
+absl::Status Unreadable(const std::string& path, absl::string_view why) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      "cannot read config file ", path, ": ", why,
+      "; a config must be a readable regular file of at most ",
+      kMaxConfigBytes, " bytes, or /dev/null for the built-in defaults"));
+}
+
+absl::Status Errno(const std::string& path, int err) {
+  return absl::Status(absl::ErrnoToStatusCode(err),
+                      absl::StrCat("cannot read config file ", path, ": ",
+                                   std::strerror(err)));
+}
+
+// Why `st` is not something a config can be read from; "" when it is.
+std::string WrongKind(const struct stat& st) {
+  switch (st.st_mode & S_IFMT) {
+    case S_IFREG:
+      if (st.st_size > static_cast<off_t>(kMaxConfigBytes)) {
+        return absl::StrCat("it is ", st.st_size, " bytes long");
+      }
+      return "";
+    case S_IFCHR:
+      // /dev/null (1:3) stands for an empty config: "take the defaults".
+      if (major(st.st_rdev) == 1 && minor(st.st_rdev) == 3) return "";
+      return "it is a character device";
+    case S_IFDIR: return "it is a directory";
+    case S_IFIFO: return "it is a FIFO";
+    case S_IFSOCK: return "it is a socket";
+    case S_IFBLK: return "it is a block device";
+    default: return "it is not a regular file";
+  }
+}
+
+// The bytes of the config at `path`, after checking what kind of file it
+// is: reading a FIFO, a socket or a device could block or never end, and a
+// directory "reads" as nothing, which would silently mean the defaults.
+absl::StatusOr<std::string> ReadConfigFile(const std::string& path) {
+  // O_NONBLOCK: a FIFO must not block the open (it is refused below).
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) {
+    const int err = errno;
+    // A socket cannot be opened (ENXIO): say what it is instead.
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0 && !WrongKind(st).empty()) {
+      return Unreadable(path, WrongKind(st));
+    }
+    return Errno(path, err);
+  }
+  park::UniqueFd owner(fd);
+  struct stat st;
+  if (fstat(fd, &st) != 0) return Errno(path, errno);
+  if (std::string why = WrongKind(st); !why.empty()) {
+    return Unreadable(path, why);
+  }
+  // The size from fstat can be wrong (procfs says 0) or change: read at
+  // most one byte past the limit to tell.
+  std::string text(kMaxConfigBytes + 1, '\0');
+  size_t got = 0;
+  while (got < text.size()) {
+    const ssize_t n = read(fd, text.data() + got, text.size() - got);
+    if (n == 0) break;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Errno(path, errno);
+    got += static_cast<size_t>(n);
+  }
+  if (got > kMaxConfigBytes) {
+    return Unreadable(path, absl::StrCat("it is longer than ",
+                                         kMaxConfigBytes, " bytes"));
+  }
+  text.resize(got);
+  return text;
+}
 }  // namespace
 
 absl::StatusOr<Config> ParseConfig(std::string_view text,
@@ -266,18 +342,9 @@ absl::StatusOr<Config> ParseConfig(std::string_view text,
 }
 
 absl::StatusOr<Config> LoadConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return absl::NotFoundError(absl::StrCat(
-        "cannot read config file ", path, ": ", std::strerror(errno)));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    return absl::DataLossError(absl::StrCat("error reading config file ",
-                                            path, ": ", std::strerror(errno)));
-  }
-  return ParseConfig(text.str(), path);
+  absl::StatusOr<std::string> text = ReadConfigFile(path);
+  if (!text.ok()) return text.status();
+  return ParseConfig(*text, path);
 }
 
 std::string FormatConfig(const Config& c) {

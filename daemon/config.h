@@ -3,11 +3,15 @@
 //
 // Loading is all-or-nothing: any unknown key, wrong type, out-of-range value
 // or unreadable file is an error naming file:line:column, the key and what is
-// allowed, and no Config is produced.
+// allowed, and no Config is produced. The path must name a readable regular
+// file of at most kMaxConfigBytes, or /dev/null (no keys: the defaults); a
+// directory, FIFO, socket or other device is an error saying which it is,
+// never an empty config.
 // Thread-safety: pure functions; a Config is a plain value.
 #ifndef PARKD_DAEMON_CONFIG_H_
 #define PARKD_DAEMON_CONFIG_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -18,6 +22,8 @@
 namespace parkd {
 
 inline constexpr int kMaxWorkers = 1024;
+// A config is a page of TOML; a bigger file is a wrong path, not a config.
+inline constexpr size_t kMaxConfigBytes = 1 << 20;
 
 struct Config {
   // [runtime] workers: 0 = one per CPU; 0..1024.
@@ -52,7 +58,8 @@ struct Config {
   friend bool operator==(const Config&, const Config&) = default;
 };
 
-// Parses and validates the file at `path`.
+// Reads (see above), parses and validates the file at `path`. Blocking
+// (file I/O); never blocks on a FIFO.
 absl::StatusOr<Config> LoadConfig(const std::string& path);
 
 // Parses and validates TOML text; `source_name` is used in error messages.

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <thread>
 
+#include "daemon/http/http_date.h"
+
 namespace parkd {
 namespace {
 
@@ -63,6 +65,11 @@ void HttpConnection::ReadLocked() {
       http::FeedResult result =
           parser_.Feed(absl::string_view(buf, static_cast<size_t>(n)));
       for (const http::Request& r : result.requests) HandleLocked(r);
+      if (result.send_continue) {
+        // In order: after the answers to the requests before this one.
+        slots_.push_back(
+            Slot{next_seq_++, true, false, std::string(http::kContinue)});
+      }
       if (result.error) {
         QueueLocked(http::ErrorResponse(*result.error), /*keep_alive=*/false);
       }
@@ -97,7 +104,8 @@ void HttpConnection::QueueLocked(const http::Response& response,
                                  bool keep_alive) {
   const bool close = response.close || !keep_alive || context_.draining();
   slots_.push_back(Slot{next_seq_++, true, close,
-                        http::Serialize(response, keep_alive && !close)});
+                        http::Serialize(response, keep_alive && !close,
+                                        http::CurrentHttpDate())});
   if (close) reading_ = false;
 }
 
@@ -125,8 +133,9 @@ void HttpConnection::StartWork(uint64_t seq, http::WorkOrder order,
       if (slot.seq == seq) {
         slot.ready = true;
         slot.close_after = true;
-        slot.bytes = http::Serialize(
-            http::TextResponse(503, "shutting down\n"), /*keep_alive=*/false);
+        slot.bytes =
+            http::Serialize(http::TextResponse(503, "shutting down\n"),
+                            /*keep_alive=*/false, http::CurrentHttpDate());
       }
     }
   }
@@ -141,7 +150,8 @@ void HttpConnection::CompleteWork(uint64_t seq, http::WorkOrder order,
     const bool close = !keep_alive || context_.draining();
     slot.ready = true;
     slot.close_after = close;
-    slot.bytes = http::Serialize(http::WorkDoneResponse(order), !close);
+    slot.bytes = http::Serialize(http::WorkDoneResponse(order), !close,
+                                 http::CurrentHttpDate());
     if (close) reading_ = false;
   }
   FlushLocked();
@@ -202,11 +212,11 @@ void HttpConnection::OnTimer() {
       return;
     }
     reading_ = false;
-    slots_.push_back(Slot{next_seq_++, true, true,
-                          http::Serialize(http::TextResponse(
-                                              408, "request not received in "
-                                                   "time; closing\n"),
-                                          /*keep_alive=*/false)});
+    slots_.push_back(Slot{
+        next_seq_++, true, true,
+        http::Serialize(
+            http::TextResponse(408, "request not received in time; closing\n"),
+            /*keep_alive=*/false, http::CurrentHttpDate())});
     FlushLocked();
     return;
   }

@@ -5,7 +5,8 @@
 // every complete request, and writes what is ready. Pipelined requests are
 // answered in order: each request gets a slot in the output queue at once;
 // a /work slot is filled later (after its CPU burn and its timer), and
-// nothing behind it is written before it.
+// nothing behind it is written before it. A request that expects "100
+// Continue" gets it as a slot of its own, in the same order.
 //
 // Life: Open (registered, idle) -> serving -> closing (no more reads; the
 // queued responses are flushed) -> closed (deregistered, fd closed). The

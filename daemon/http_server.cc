@@ -6,16 +6,12 @@
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/http/http_date.h"
+#include "daemon/http/response.h"
 
 namespace parkd {
 namespace {
 
-// Sent, best effort, to a connection over the limit before closing it.
-constexpr absl::string_view kOverLimit =
-    "HTTP/1.1 503 Service Unavailable\r\n"
-    "Content-Type: text/plain; charset=utf-8\r\n"
-    "Content-Length: 28\r\nConnection: close\r\n\r\n"
-    "too many connections; retry\n";
 
 http::WorkerStats ToStats(const park::WorkerCounters& w) {
   http::WorkerStats s;
@@ -85,7 +81,11 @@ void HttpServer::Accept(ListenerState* l) {
     accepted_.fetch_add(1);
     if (open_.load() >= options_.max_connections) {
       rejected_.fetch_add(1);
-      (void)!send(fd.get(), kOverLimit.data(), kOverLimit.size(),
+      // Best effort, before closing: a 503 the client can read.
+      const std::string over = http::Serialize(
+          http::TextResponse(503, "too many connections; retry\n"),
+          /*keep_alive=*/false, http::CurrentHttpDate());
+      (void)!send(fd.get(), over.data(), over.size(),
                   MSG_NOSIGNAL | MSG_DONTWAIT);
       continue;  // fd closes here
     }

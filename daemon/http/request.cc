@@ -3,6 +3,9 @@
 #include <http_parser.h>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
 namespace parkd::http {
@@ -66,6 +69,11 @@ absl::Status ParseQuery(absl::string_view raw, QueryMap* out) {
 
 absl::Status ParseTarget(Request* request) {
   const std::string& target = request->target;
+  if (target == "*") {
+    request->path.assign(1, '*');  // not = "*": GCC 12 -Wrestrict false positive
+    request->query.clear();
+    return absl::OkStatus();
+  }
   http_parser_url u;
   http_parser_url_init(&u);
   // http_parser_url keeps 16-bit offsets: a longer target cannot be
@@ -73,11 +81,35 @@ absl::Status ParseTarget(Request* request) {
   if (target.size() > UINT16_MAX ||
       http_parser_parse_url(target.data(), target.size(), /*is_connect=*/0,
                             &u) != 0) {
-    return absl::InvalidArgumentError("request target is not a valid URL");
+    return absl::InvalidArgumentError(
+        absl::StrCat("the request-target ", Quoted(target),
+                     " is not a valid URI (RFC 9112 §3.2)"));
+  }
+  if (target[0] != '/') {
+    const absl::string_view scheme = Field(target, u, UF_SCHEMA);
+    if (!absl::EqualsIgnoreCase(scheme, "http") &&
+        !absl::EqualsIgnoreCase(scheme, "https")) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the request-target ", Quoted(target),
+          " must be a path (\"/...\"), an absolute http URI, or \"*\" for "
+          "OPTIONS (RFC 9112 §3.2)"));
+    }
+    if ((u.field_set & (1 << UF_USERINFO)) != 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the request-target ", Quoted(target),
+                       " has userinfo (\"user@\"), which an http URI must "
+                       "not carry (RFC 9110 §4.2.4)"));
+    }
   }
   absl::string_view path = Field(target, u, UF_PATH);
   request->path = path.empty() ? "/" : std::string(path);
   return ParseQuery(Field(target, u, UF_QUERY), &request->query);
+}
+
+std::string Quoted(absl::string_view value) {
+  constexpr size_t kShownBytes = 32;
+  return absl::StrCat("\"", absl::CHexEscape(value.substr(0, kShownBytes)),
+                      value.size() > kShownBytes ? "...\"" : "\"");
 }
 
 }  // namespace parkd::http

@@ -29,17 +29,21 @@ enum class HttpVersion {
 using QueryMap = std::map<std::string, std::string>;
 
 struct Request {
-  std::string method;  // as http_parser names it: "GET", "POST", "M-SEARCH"
+  std::string method;  // a token, case-sensitive: "GET", "OPTIONS"
   std::string target;  // the raw request-target: "/work?cpu_us=5"
-  std::string path;    // raw (not percent-decoded) path: "/work"
+  std::string path;    // raw (not percent-decoded) path: "/work"; "*" for
+                       // the asterisk-form of OPTIONS
   QueryMap query;      // decoded; see ParseQuery
   HttpVersion version = HttpVersion::kHttp11;
   // In arrival order, duplicates kept; names lower-cased, values without
   // surrounding whitespace.
   std::vector<std::pair<std::string, std::string>> headers;
-  // http_should_keep_alive(): HTTP/1.1 unless "Connection: close"; HTTP/1.0
-  // only with "Connection: keep-alive".
+  // HTTP/1.1 unless a Connection field lists "close"; HTTP/1.0 only when
+  // one lists "keep-alive" and none "close" (RFC 9112 §9.3).
   bool keep_alive = true;
+  // HTTP/1.1 with "Expect: 100-continue": the client may wait for a 100
+  // before it sends the body (RFC 9110 §10.1.1).
+  bool expect_continue = false;
   std::string body;  // de-chunked; at most the parser's max_body_bytes
 
   // The value of the first header named `lower_case_name`, or nullptr.
@@ -60,10 +64,17 @@ absl::Status PercentDecode(absl::string_view s, std::string* out);
 absl::Status ParseQuery(absl::string_view raw, QueryMap* out);
 
 // Fills request->path and request->query from request->target, using
-// http_parser_parse_url (origin-form "/p?q" or absolute-form
-// "http://host/p?q"; an absent path is "/"). InvalidArgument if the target
-// is not a URL or its query has a bad escape.
+// http_parser_parse_url: origin-form "/p?q", absolute-form
+// "http://host/p?q" (http or https, any case; an absent path is "/"; the
+// host is not used, parkd has one origin) or the asterisk-form "*" (path
+// "*"). InvalidArgument, saying why, for anything else: another form or
+// scheme, userinfo in the URI (RFC 9110 §4.2.4), a query with a bad escape.
+// A fragment is dropped here (ParseRequestHead refuses one on the wire).
 absl::Status ParseTarget(Request* request);
+
+// `value` quoted for a one-line message: C-escaped, cut after 32 bytes
+// ("..." marks the cut).
+std::string Quoted(absl::string_view value);
 
 }  // namespace parkd::http
 

@@ -3,35 +3,18 @@
 #include <algorithm>
 #include <utility>
 
-#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace parkd::http {
 
 // http_parser calls plain functions; these forward to the parser that owns
 // the http_parser (its `data`, set at each Feed so that moves are safe).
+// The head's fields come from ParseRequestHead: only the framing events
+// are taken from http_parser.
 struct RequestParser::Callbacks {
   static RequestParser& Self(http_parser* p) {
     return *static_cast<RequestParser*>(p->data);
-  }
-  static int MessageBegin(http_parser* p) { return Self(p).OnMessageBegin(); }
-  static int Url(http_parser* p, const char* at, size_t n) {
-    Self(p).current_.target.append(at, n);
-    return 0;
-  }
-  static int HeaderField(http_parser* p, const char* at, size_t n) {
-    RequestParser& self = Self(p);
-    if (self.phase_ != Phase::kHeaders) return 0;  // chunked trailers: unused
-    if (self.value_pending_) self.CommitHeader();
-    self.field_.append(at, n);
-    return 0;
-  }
-  static int HeaderValue(http_parser* p, const char* at, size_t n) {
-    RequestParser& self = Self(p);
-    if (self.phase_ != Phase::kHeaders) return 0;
-    self.value_.append(at, n);
-    self.value_pending_ = true;
-    return 0;
   }
   static int HeadersComplete(http_parser* p) {
     return Self(p).OnHeadersComplete();
@@ -54,10 +37,6 @@ struct RequestParser::Callbacks {
     static const http_parser_settings settings = [] {
       http_parser_settings s;
       http_parser_settings_init(&s);
-      s.on_message_begin = MessageBegin;
-      s.on_url = Url;
-      s.on_header_field = HeaderField;
-      s.on_header_value = HeaderValue;
       s.on_headers_complete = HeadersComplete;
       s.on_body = Body;
       s.on_chunk_header = ChunkHeader;
@@ -80,100 +59,126 @@ FeedResult RequestParser::Feed(absl::string_view data) {
   parser_.data = this;
   out_ = &result.requests;
   while (state_ == State::kReading && result.consumed < data.size()) {
-    result.consumed += Step(data.substr(result.consumed));
+    const absl::string_view rest = data.substr(result.consumed);
+    switch (phase_) {
+      case Phase::kIdle: result.consumed += SkipBlankLines(rest); break;
+      case Phase::kHead: result.consumed += TakeHead(rest); break;
+      case Phase::kBody: result.consumed += TakeBody(rest); break;
+    }
   }
   out_ = nullptr;
+  if (state_ == State::kReading && phase_ == Phase::kBody && continue_due_) {
+    result.send_continue = true;
+    continue_due_ = false;
+  }
   result.error = error_;
   return result;
 }
 
-size_t RequestParser::Step(absl::string_view data) {
-  const Phase phase_before = phase_;
-  size_t n = data.size();
-  if (phase_ == Phase::kHeaders) {
-    // Header bytes are fed at most up to the limit, so an over-long header
-    // section fails as soon as its first excess byte is here.
-    const size_t budget = max_header_bytes_ - header_bytes_;
-    if (budget == 0) {
-      Fail(431, absl::StrCat("request line and headers exceed the limit of ",
-                             max_header_bytes_, " bytes"));
-      return 0;
-    }
-    n = std::min(n, budget);
+size_t RequestParser::SkipBlankLines(absl::string_view data) {
+  const size_t n = std::min(data.find_first_not_of("\r\n"), data.size());
+  if (n < data.size()) {
+    phase_ = Phase::kHead;
+    head_.clear();
+    scanned_ = 0;
+    request_line_done_ = false;
   }
-  const size_t used =
-      http_parser_execute(&parser_, &Callbacks::Settings(), data.data(), n);
-  AfterExecute(used, phase_before);
-  return used;
+  return n;
 }
 
-void RequestParser::AfterExecute(size_t used, Phase phase_before) {
-  const auto err = static_cast<http_errno>(parser_.http_errno);
-  if (err == HPE_PAUSED) {
-    // Paused by OnMessageBegin (the call ended on the method's first byte,
-    // which starts the header count) or by OnMessageComplete (kClosed).
-    http_parser_pause(&parser_, 0);
-    if (phase_ == Phase::kHeaders) header_bytes_ = 1;
-    return;
-  }
-  if (err != HPE_OK) {
-    if (!error_.has_value()) {
-      Fail(err == HPE_HEADER_OVERFLOW ? 431 : 400,
-           absl::StrCat("malformed request: ", http_errno_name(err), " (",
-                        http_errno_description(err), ")"));
+size_t RequestParser::TakeHead(absl::string_view data) {
+  // Bytes are taken at most up to the limit, so an over-long head fails as
+  // soon as its first excess byte is here.
+  const size_t take = std::min(data.size(), max_header_bytes_ - head_.size());
+  head_.append(data.data(), take);
+  // The head ends at the LF of its first empty line ("\n\n" or "\n\r\n";
+  // its first line is never empty: SkipBlankLines ate those).
+  size_t i = scanned_;
+  for (; !request_line_done_ && i < head_.size(); ++i) {
+    const auto c = static_cast<unsigned char>(head_[i]);
+    // Binary (a TLS hello, say) fails at once, not at the limit.
+    if ((c < 0x20 && c != '\r' && c != '\n' && c != '\t') || c == 0x7f) {
+      Fail(400, absl::StrCat("the request-line has the control byte 0x",
+                             absl::Hex(c, absl::kZeroPad2),
+                             "; is this HTTP/1.x?"));
+      return i + 1 - (head_.size() - take);
     }
+    request_line_done_ = c == '\n';
+  }
+  while ((i = head_.find('\n', i)) != std::string::npos) {
+    // The request-line's LF is before i: head_[i - 2] exists when needed.
+    if (head_[i - 1] == '\n' || (head_[i - 1] == '\r' && head_[i - 2] == '\n')) {
+      const size_t unused = head_.size() - (i + 1);
+      head_.resize(i + 1);
+      FinishHead();
+      return take - unused;
+    }
+    ++i;
+  }
+  scanned_ = head_.size();
+  if (head_.size() == max_header_bytes_) {
+    if (!request_line_done_) {
+      Fail(414, absl::StrCat("request-line longer than the limit of ",
+                             max_header_bytes_, " bytes"));
+    } else {
+      Fail(431, absl::StrCat("request-line and fields exceed the limit of ",
+                             max_header_bytes_, " bytes"));
+    }
+  }
+  return take;
+}
+
+void RequestParser::FinishHead() {
+  current_ = Request();
+  continue_due_ = false;
+  if (std::optional<ParseError> e = ParseRequestHead(head_, &current_)) {
+    error_ = std::move(*e);
     state_ = State::kFailed;
     return;
   }
-  if (phase_before == Phase::kHeaders && phase_ == Phase::kHeaders) {
-    header_bytes_ += used;
+  // A fresh http_parser per request: its view of the previous request's
+  // keep-alive or upgrade must not decide how this one is read.
+  http_parser_init(&parser_, HTTP_REQUEST);
+  parser_.data = this;
+  const size_t used = Execute(head_);
+  if (state_ == State::kReading && used != head_.size()) {
+    Fail(400, "malformed request: the head did not end where it should");
   }
-  if (used == 0) Fail(400, "malformed request: the parser made no progress");
 }
 
-int RequestParser::OnMessageBegin() {
-  phase_ = Phase::kHeaders;
-  current_ = Request();
-  field_.clear();
-  value_.clear();
-  value_pending_ = false;
-  // Stop here so that Step knows where the header section starts.
-  http_parser_pause(&parser_, 1);
-  return 0;
+size_t RequestParser::TakeBody(absl::string_view data) {
+  const size_t used = Execute(data);
+  if (used == 0 && state_ == State::kReading) {
+    Fail(400, "malformed request: the parser made no progress");
+  }
+  return used;
 }
 
-void RequestParser::CommitHeader() {
-  absl::AsciiStrToLower(&field_);
-  current_.headers.emplace_back(
-      std::move(field_), std::string(absl::StripAsciiWhitespace(value_)));
-  field_.clear();
-  value_.clear();
-  value_pending_ = false;
+size_t RequestParser::Execute(absl::string_view data) {
+  const size_t used = http_parser_execute(&parser_, &Callbacks::Settings(),
+                                          data.data(), data.size());
+  const auto err = static_cast<http_errno>(parser_.http_errno);
+  if (err == HPE_PAUSED) {
+    // Paused by OnMessageComplete: the next head is read by TakeHead.
+    http_parser_pause(&parser_, 0);
+  } else if (err != HPE_OK) {
+    Fail(400, absl::StrCat("malformed request: ", http_errno_name(err), " (",
+                           http_errno_description(err), ")"));
+  }
+  return used;
 }
 
 int RequestParser::OnHeadersComplete() {
-  if (value_pending_ || !field_.empty()) CommitHeader();
   phase_ = Phase::kBody;
-  if (parser_.upgrade) {
-    return Fail(400, "protocol upgrades and CONNECT are not supported");
-  }
-  if (parser_.http_major != 1) {
-    return Fail(
-        505, absl::StrCat("HTTP/", parser_.http_major, ".", parser_.http_minor,
-                          " is not supported; use HTTP/1.1 or 1.0"));
-  }
-  current_.version =
-      parser_.http_minor == 0 ? HttpVersion::kHttp10 : HttpVersion::kHttp11;
-  current_.method = http_method_str(static_cast<http_method>(parser_.method));
-  if ((parser_.flags & F_CONTENTLENGTH) &&
-      parser_.content_length > max_body_bytes_) {
+  const bool has_length = (parser_.flags & F_CONTENTLENGTH) != 0;
+  if (has_length && parser_.content_length > max_body_bytes_) {
     return Fail(413, absl::StrCat("request body of ", parser_.content_length,
                                   " bytes exceeds the limit of ",
                                   max_body_bytes_, " bytes"));
   }
-  if (absl::Status s = ParseTarget(&current_); !s.ok()) {
-    return Fail(400, std::string(s.message()));
-  }
+  continue_due_ = current_.expect_continue &&
+                  ((parser_.flags & F_CHUNKED) != 0 ||
+                   (has_length && parser_.content_length > 0));
   return 0;
 }
 
@@ -184,20 +189,23 @@ int RequestParser::OnBodyBytes(size_t n) {
 }
 
 int RequestParser::OnMessageComplete() {
-  current_.keep_alive = http_should_keep_alive(&parser_) != 0;
   phase_ = Phase::kIdle;
+  continue_due_ = false;
   out_->push_back(std::move(current_));
   current_ = Request();
-  if (!out_->back().keep_alive) {
-    // Whatever follows would be answered on a closed connection: stop.
-    state_ = State::kClosed;
-    http_parser_pause(&parser_, 1);
-  }
+  // Whatever follows a "close" would be answered on a closed connection.
+  if (!out_->back().keep_alive) state_ = State::kClosed;
+  // Stop here either way: the next head is TakeHead's to collect.
+  http_parser_pause(&parser_, 1);
   return 0;
 }
 
 int RequestParser::Fail(int status, std::string message) {
-  if (!error_.has_value()) error_ = ParseError{status, std::move(message)};
+  if (!error_.has_value()) {
+    const bool head = phase_ == Phase::kHead ? absl::StartsWith(head_, "HEAD ")
+                                             : current_.method == "HEAD";
+    error_ = ParseError{status, std::move(message), head};
+  }
   state_ = State::kFailed;
   return -1;
 }

@@ -1,7 +1,9 @@
 // RequestParser: turns the bytes of one HTTP/1.x connection, fed as they
-// arrive, into complete Requests in order. All request-line, header and
-// body framing is http_parser's (Debian's libhttp-parser); this class adds
-// parkd's limits, collects the pieces and decides when the stream is over.
+// arrive, into complete Requests in order. Each request's head (request-line
+// and fields) is collected whole and read by ParseRequestHead, which holds
+// every syntax and Host rule of RFC 9112/9110 (request_head.h); only a head
+// it accepted goes on to http_parser (Debian's libhttp-parser), which frames
+// the body: Content-Length (its syntax and duplicates), chunked, trailers.
 //
 // Abstract state: a State (below), the bytes consumed so far, and the
 // partial request being received. Pipelining is supported: one Feed may
@@ -9,18 +11,20 @@
 // (down to one byte each).
 //
 // Limits, checked while streaming so nothing is buffered past them:
-//   max_header_bytes  request line + headers, from the method's first byte
-//                     to the blank line's LF; more is 431. Clamped to
-//                     [1, kMaxHeaderBytesCap].
+//   max_header_bytes  request-line + fields, from the method's first byte
+//                     to the empty line's LF. When the request-line alone
+//                     does not fit, 414 (RFC 9112 §3: a target longer than
+//                     the server parses MUST be 414, as nginx answers);
+//                     otherwise 431. Clamped to [1, kMaxHeaderBytesCap].
 //   max_body_bytes    a Content-Length above it is 413 before any body byte
 //                     arrives; a chunked body is 413 once its chunk sizes
 //                     add up past it.
 // Chunked trailers are parsed and dropped (http_parser caps them at 80 KiB).
-// Blank lines before a request are skipped and count toward nothing: the
-// connection's idle timeout bounds them.
-// Other errors: malformed bytes (http_parser's error name and description
-// in the message), an Upgrade or CONNECT request, a bad request-target or
-// query escape are 400; an HTTP major version other than 1 is 505.
+// CR and LF bytes before a request are skipped and count toward nothing
+// (RFC 9112 §2.2; nginx skips them too): the idle timeout bounds them.
+// Errors (ParseError): what ParseRequestHead answers; 400 for framing
+// http_parser refuses (its error name and description in the message);
+// 413, 414, 431 above.
 //
 // State x operation:
 //   state      | Feed(data)
@@ -45,19 +49,13 @@
 
 #include "absl/strings/string_view.h"
 #include "daemon/http/request.h"
+#include "daemon/http/request_head.h"
 
 namespace parkd::http {
 
 // http_parser's own header limit is 80 KiB, and http_parser_url's offsets
 // are 16 bits: a request-target longer than this could not be split.
 inline constexpr size_t kMaxHeaderBytesCap = 65535;
-
-struct ParseError {
-  int status = 400;     // 400, 413, 431 or 505
-  std::string message;  // one line for the response body, no trailing '\n'
-
-  friend bool operator==(const ParseError&, const ParseError&) = default;
-};
 
 struct FeedResult {
   // The requests completed by this call, in arrival order. When `error` is
@@ -69,6 +67,10 @@ struct FeedResult {
   size_t consumed = 0;
   // Set whenever the parser is kFailed (on this call or an earlier one).
   std::optional<ParseError> error;
+  // After answering `requests`, send "100 Continue": the request now being
+  // received said "Expect: 100-continue" and its body has not all come
+  // (RFC 9110 §10.1.1). Set once per request.
+  bool send_continue = false;
 };
 
 class RequestParser {
@@ -95,17 +97,20 @@ class RequestParser {
 
  private:
   struct Callbacks;
-  enum class Phase { kIdle, kHeaders, kBody };
+  enum class Phase { kIdle, kHead, kBody };
 
-  // Runs http_parser on a prefix of `data`; returns the bytes it consumed.
-  size_t Step(absl::string_view data);
-  void AfterExecute(size_t used, Phase phase_before);
+  // Each takes a prefix of `data` and returns how many bytes it consumed.
+  size_t SkipBlankLines(absl::string_view data);
+  size_t TakeHead(absl::string_view data);
+  size_t TakeBody(absl::string_view data);
+  // The head is complete in head_: check it and start its framing.
+  void FinishHead();
+  // Runs http_parser; returns the bytes it consumed.
+  size_t Execute(absl::string_view data);
   // Callback helpers; each returns 0 to go on, -1 to stop with error_ set.
-  int OnMessageBegin();
   int OnHeadersComplete();
   int OnBodyBytes(size_t n);
   int OnMessageComplete();
-  void CommitHeader();
   int Fail(int status, std::string message);
 
   size_t max_header_bytes_;
@@ -113,9 +118,10 @@ class RequestParser {
   http_parser parser_;
   State state_ = State::kReading;
   Phase phase_ = Phase::kIdle;
-  size_t header_bytes_ = 0;  // of the current request, while kHeaders
-  bool value_pending_ = false;
-  std::string field_, value_;
+  std::string head_;           // the head so far, while kHead
+  size_t scanned_ = 0;         // bytes of head_ searched for its end
+  bool request_line_done_ = false;  // head_ has the request-line's LF
+  bool continue_due_ = false;  // a 100 is owed to the request in kBody
   Request current_;
   std::optional<ParseError> error_;
   std::vector<Request>* out_ = nullptr;  // valid during Feed only

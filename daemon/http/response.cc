@@ -23,20 +23,29 @@ absl::string_view ReasonPhrase(int status) {
   return phrase == "<unknown>" ? "Unknown" : phrase;
 }
 
-std::string Serialize(const Response& response, bool keep_alive) {
-  if (response.status < 100 || response.status > 599) {
-    fprintf(stderr, "parkd: Serialize: impossible HTTP status %d\n",
-            response.status);
+std::string Serialize(const Response& response, bool keep_alive,
+                      absl::string_view date) {
+  if (response.status < 200 || response.status > 599 ||
+      (response.status == 405 && response.allow.empty())) {
+    fprintf(stderr, "parkd: Serialize: impossible HTTP response %d%s\n",
+            response.status, response.status == 405 ? " without Allow" : "");
     abort();
   }
+  const bool not_modified = response.status == 304;
   const bool close = !keep_alive || response.close;
-  std::string out = absl::StrCat(
-      "HTTP/1.1 ", response.status, " ", ReasonPhrase(response.status),
-      "\r\nContent-Type: ", response.content_type,
-      "\r\nContent-Length: ", response.body.size(),
-      close ? "\r\nConnection: close" : "\r\nConnection: keep-alive");
-  if (response.status == 405) out.append("\r\nAllow: GET");
-  absl::StrAppend(&out, "\r\n\r\n", response.body);
+  std::string out = absl::StrCat("HTTP/1.1 ", response.status, " ",
+                                 ReasonPhrase(response.status),
+                                 "\r\nDate: ", date);
+  if (!not_modified) {
+    if (!response.content_type.empty()) {
+      absl::StrAppend(&out, "\r\nContent-Type: ", response.content_type);
+    }
+    absl::StrAppend(&out, "\r\nContent-Length: ", response.body.size());
+  }
+  out.append(close ? "\r\nConnection: close" : "\r\nConnection: keep-alive");
+  if (!response.allow.empty()) absl::StrAppend(&out, "\r\nAllow: ", response.allow);
+  out.append("\r\n\r\n");
+  if (!response.omit_body && !not_modified) out.append(response.body);
   return out;
 }
 

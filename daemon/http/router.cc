@@ -5,7 +5,6 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
@@ -13,14 +12,6 @@ namespace parkd::http {
 namespace {
 
 constexpr absl::string_view kPrometheusType = "text/plain; version=0.0.4";
-constexpr size_t kShownValueBytes = 32;  // of a bad value, in a 400 message
-
-// `value` quoted for an error message: C-escaped, cut after a few bytes.
-std::string Shown(absl::string_view value) {
-  std::string shown = absl::CHexEscape(value.substr(0, kShownValueBytes));
-  if (value.size() > kShownValueBytes) shown.append("...");
-  return absl::StrCat("\"", shown, "\"");
-}
 
 // Reads `name` from the query into *out (left as is when absent). Returns
 // the 400 response when the value is not a whole number in [0, max].
@@ -41,7 +32,7 @@ std::optional<Response> ReadBounded(const QueryMap& query,
   }
   return TextResponse(
       400, absl::StrCat(name, " must be a whole number from 0 to ", max,
-                        ", got ", Shown(v), "\n"));
+                        ", got ", Quoted(v), "\n"));
 }
 
 RouteResult RouteWork(const Request& request, const WorkLimits& limits) {
@@ -49,7 +40,7 @@ RouteResult RouteWork(const Request& request, const WorkLimits& limits) {
     if (key != "cpu_us" && key != "sleep_ms") {
       return TextResponse(
           400,
-          absl::StrCat("unknown parameter ", Shown(key),
+          absl::StrCat("unknown parameter ", Quoted(key),
                        "; /work takes cpu_us (0 to ", limits.max_cpu_us,
                        ") and sleep_ms (0 to ", limits.max_sleep_ms, ")\n"));
     }
@@ -72,22 +63,45 @@ Response Typed(absl::string_view content_type, std::string body) {
   return r;
 }
 
-}  // namespace
-
-RouteResult Route(const Request& request, const RouterContext& context) {
-  const std::string& path = request.path;
-  if (path != "/healthz" && path != "/stats" && path != "/metrics" &&
-      path != "/work") {
-    return TextResponse(404, absl::StrCat("no such endpoint ", Shown(path),
-                                          "; parkd serves /healthz, /stats, "
-                                          "/metrics and /work\n"));
-  }
-  if (request.method != "GET") {
-    Response r = TextResponse(405, absl::StrCat(path, " accepts GET only, got ",
-                                                Shown(request.method), "\n"));
-    r.close = request.method == "HEAD";
+// The answer at a known path to a method that is not GET or HEAD.
+Response RouteOtherMethod(const Request& request) {
+  Response r;
+  if (request.method == "OPTIONS") {
+    r.content_type.clear();  // no content (Content-Length: 0)
+  } else if (IsRecognizedMethod(request.method)) {
+    r = TextResponse(405, absl::StrCat(request.path, " allows ",
+                                       kAllowedMethods, ", not ",
+                                       Quoted(request.method), "\n"));
+  } else {
+    r = TextResponse(501, absl::StrCat("the method ", Quoted(request.method),
+                                       " is not implemented\n"));
+    r.close = true;
     return r;
   }
+  r.allow = std::string(kAllowedMethods);
+  return r;
+}
+
+// RFC 9110 §13.2.2 for an answer without validators (see router.h); the
+// failed answer, or nullopt when the request goes on.
+std::optional<Response> FailedPrecondition(const Request& request) {
+  const std::string* match = request.FindHeader("if-match");
+  if (match != nullptr && *match != "*") {
+    return TextResponse(412, "If-Match names an entity tag; parkd's "
+                             "answers have none\n");
+  }
+  const std::string* none_match = request.FindHeader("if-none-match");
+  if (match == nullptr && none_match != nullptr && *none_match == "*") {
+    Response r;
+    r.status = 304;
+    r.content_type.clear();
+    return r;
+  }
+  return std::nullopt;
+}
+
+RouteResult RouteGet(const Request& request, const RouterContext& context) {
+  const std::string& path = request.path;
   if (path == "/healthz") {
     return context.draining() ? TextResponse(503, "draining\n")
                               : TextResponse(200, "ok\n");
@@ -101,14 +115,63 @@ RouteResult Route(const Request& request, const RouterContext& context) {
   return RouteWork(request, context.work_limits());
 }
 
+RouteResult RouteKnownPath(const Request& request,
+                           const RouterContext& context) {
+  if (request.method != "GET" && request.method != "HEAD") {
+    return RouteOtherMethod(request);
+  }
+  // Preconditions come after the request's own checks (a 400 for /work's
+  // parameters wins) and only where the answer would be 2xx.
+  RouteResult result = RouteGet(request, context);
+  const auto* response = std::get_if<Response>(&result);
+  if (response == nullptr || response->status / 100 == 2) {
+    if (std::optional<Response> failed = FailedPrecondition(request)) {
+      return *failed;
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
+RouteResult Route(const Request& request, const RouterContext& context) {
+  const std::string& path = request.path;
+  RouteResult result;
+  if (path == "*") {
+    // Only OPTIONS gets here with "*" (request_head.h).
+    result = request.method == "OPTIONS"
+                 ? RouteOtherMethod(request)
+                 : TextResponse(400, "\"*\" is for OPTIONS only\n");
+  } else if (path != "/healthz" && path != "/stats" && path != "/metrics" &&
+             path != "/work") {
+    result = TextResponse(404, absl::StrCat("no such endpoint ", Quoted(path),
+                                            "; parkd serves /healthz, /stats, "
+                                            "/metrics and /work\n"));
+  } else {
+    result = RouteKnownPath(request, context);
+  }
+  if (request.method == "HEAD") {
+    if (auto* order = std::get_if<WorkOrder>(&result)) order->head = true;
+    if (auto* response = std::get_if<Response>(&result)) {
+      response->omit_body = true;
+    }
+  }
+  return result;
+}
+
 Response WorkDoneResponse(const WorkOrder& order) {
-  return TextResponse(200, absl::StrCat("cpu_us=", order.cpu_us,
-                                        " sleep_ms=", order.sleep_ms, "\n"));
+  Response r = TextResponse(200, absl::StrCat("cpu_us=", order.cpu_us,
+                                              " sleep_ms=", order.sleep_ms,
+                                              "\n"));
+  r.omit_body = order.head;
+  return r;
 }
 
 Response ErrorResponse(const ParseError& error) {
   Response r = TextResponse(error.status, absl::StrCat(error.message, "\n"));
   r.close = true;
+  if (error.status == 405) r.allow = std::string(kAllowedMethods);
+  r.omit_body = error.head_request;
   return r;
 }
 

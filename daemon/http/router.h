@@ -12,11 +12,24 @@
 //                  other parameter, or a bad value, is 400 saying what is
 //                  allowed
 // Paths are matched exactly, on the raw path (no decoding, no trailing
-// slash): anything else is 404. A known path with a method other than GET
-// is 405 with "Allow: GET" (HEAD included: parkd serves GET only; that 405
-// also closes the connection, since a HEAD response must not carry the
-// body a client would otherwise read as the next response). Query
-// parameters on the endpoints other than /work are ignored.
+// slash): anything else is 404. Every endpoint allows GET, HEAD and
+// OPTIONS (kAllowedMethods):
+//   HEAD     the GET answer (the /work included, which runs) without its
+//            body; same status and headers, Content-Length included
+//            (RFC 9110 §9.3.2). Every answer to HEAD, errors too, has
+//            omit_body set.
+//   OPTIONS  200, "Allow: GET, HEAD, OPTIONS", Content-Length 0 (RFC 9110
+//            §9.3.7); "OPTIONS *" answers the same for the whole server.
+//   another method of RFC 9110 (or PATCH): 405 with Allow (§15.5.6), the
+//            connection kept; any other method: 501, closed (the parser
+//            already answers those; the router agrees).
+// Preconditions (RFC 9110 §13.2.2), evaluated only where the answer would
+// be 2xx; parkd's answers have no validators (no ETag, no Last-Modified):
+//   If-Match other than "*": 412. If-None-Match "*": 304 (GET and HEAD).
+//   Other If-Match / If-None-Match values hold; If-Modified-Since,
+//   If-Unmodified-Since and If-Range are ignored, as §13.1.3-§13.1.5 say
+//   for a resource without a modification date (and Range is ignored).
+// Query parameters on the endpoints other than /work are ignored.
 // Thread-safety: Route is a pure function of its arguments; the context's
 // methods are called on the calling thread.
 #ifndef PARKD_DAEMON_HTTP_ROUTER_H_
@@ -25,8 +38,9 @@
 #include <cstdint>
 #include <variant>
 
+#include "absl/strings/string_view.h"
 #include "daemon/http/request.h"
-#include "daemon/http/request_parser.h"
+#include "daemon/http/request_head.h"
 #include "daemon/http/response.h"
 #include "daemon/http/stats_format.h"
 
@@ -56,18 +70,24 @@ class RouterContext {
 struct WorkOrder {
   uint64_t cpu_us = 0;
   uint64_t sleep_ms = 0;
+  bool head = false;  // asked by HEAD: the answer has no body
 
   friend bool operator==(const WorkOrder&, const WorkOrder&) = default;
 };
+
+// What every parkd endpoint allows, for Allow.
+inline constexpr absl::string_view kAllowedMethods = "GET, HEAD, OPTIONS";
 
 using RouteResult = std::variant<Response, WorkOrder>;
 
 RouteResult Route(const Request& request, const RouterContext& context);
 
-// The 200 answer to a WorkOrder that ran: "cpu_us=N sleep_ms=M\n".
+// The 200 answer to a WorkOrder that ran: "cpu_us=N sleep_ms=M\n" (no
+// body for HEAD).
 Response WorkDoneResponse(const WorkOrder& order);
 
-// The answer to a parser error; always closes the connection.
+// The answer to a parser error; always closes the connection. A 405 says
+// Allow; an error in a HEAD request has no body.
 Response ErrorResponse(const ParseError& error);
 
 }  // namespace parkd::http

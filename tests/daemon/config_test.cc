@@ -1,6 +1,14 @@
 #include "daemon/config.h"
 
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <string>
 
 #include "gtest/gtest.h"
 
@@ -122,6 +130,113 @@ TEST(ConfigTest, MissingFileIsAnError) {
   EXPECT_EQ(c.status().message(),
             "cannot read config file /nonexistent/parkd.toml: No such file or "
             "directory");
+}
+
+// A scratch directory of its own, removed (with what is in it) at the end.
+class ConfigPathTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = ::testing::TempDir() + "parkd_config_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    ASSERT_EQ(system(("rm -rf '" + dir_ + "'").c_str()), 0);
+  }
+  std::string Write(const std::string& name, const std::string& text) {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+  static std::string Why(const std::string& path, const std::string& why) {
+    return "cannot read config file " + path + ": " + why +
+           "; a config must be a readable regular file of at most 1048576 "
+           "bytes, or /dev/null for the built-in defaults";
+  }
+  std::string dir_;
+};
+
+TEST_F(ConfigPathTest, DirectoryIsAnError) {
+  absl::StatusOr<Config> c = LoadConfig(dir_);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(), Why(dir_, "it is a directory"));
+}
+
+TEST_F(ConfigPathTest, FifoIsAnErrorAndDoesNotBlock) {
+  const std::string fifo = dir_ + "/fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  absl::StatusOr<Config> c = LoadConfig(fifo);  // no writer: must not block
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(), Why(fifo, "it is a FIFO"));
+}
+
+TEST_F(ConfigPathTest, SocketIsAnError) {
+  const std::string path = dir_ + "/sock";
+  const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  ASSERT_LT(path.size(), sizeof addr.sun_path);
+  path.copy(addr.sun_path, path.size());
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  absl::StatusOr<Config> c = LoadConfig(path);
+  close(fd);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(), Why(path, "it is a socket"));
+}
+
+TEST_F(ConfigPathTest, DeviceOtherThanDevNullIsAnError) {
+  absl::StatusOr<Config> c = LoadConfig("/dev/zero");  // would never end
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(),
+            Why("/dev/zero", "it is a character device"));
+}
+
+TEST_F(ConfigPathTest, DevNullIsTheDefaults) {
+  absl::StatusOr<Config> c = LoadConfig("/dev/null");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(*c, Config());
+}
+
+TEST_F(ConfigPathTest, SymlinkToARegularFileIsFollowed) {
+  const std::string target = Write("real.toml", "[runtime]\nworkers = 3\n");
+  const std::string link = dir_ + "/link.toml";
+  ASSERT_EQ(symlink(target.c_str(), link.c_str()), 0);
+  absl::StatusOr<Config> c = LoadConfig(link);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->workers, 3);
+}
+
+TEST_F(ConfigPathTest, OneMebibyteIsTheLimit) {
+  // Comment lines: valid TOML of any length.
+  std::string text;
+  while (text.size() < kMaxConfigBytes) text += "# padding padding padding\n";
+  text.resize(kMaxConfigBytes - 1);
+  text += "\n";
+  const std::string ok = Write("limit.toml", text);
+  absl::StatusOr<Config> c = LoadConfig(ok);
+  EXPECT_TRUE(c.ok()) << c.status();
+  const std::string big = Write("big.toml", text + "\n");
+  c = LoadConfig(big);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(), Why(big, "it is 1048577 bytes long"));
+}
+
+TEST_F(ConfigPathTest, UnreadableFileIsAnError) {
+  const std::string path = Write("secret.toml", "[runtime]\nworkers = 2\n");
+  ASSERT_EQ(chmod(path.c_str(), 0), 0);
+  // Root reads any file: check as "nobody", in a child process.
+  EXPECT_EXIT(
+      {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) {
+          _exit(2);
+        }
+        absl::StatusOr<Config> c = LoadConfig(path);
+        fprintf(stderr, "%s\n", std::string(c.status().message()).c_str());
+        _exit(c.ok() ? 0 : 78);
+      },
+      ::testing::ExitedWithCode(78),
+      "cannot read config file .*/secret.toml: Permission denied");
 }
 
 }  // namespace

@@ -20,6 +20,41 @@ check "check-config prints the effective config" \
 check "missing config exits 78" [ $? -eq 78 ]
 check "missing config is named" grep -q "cannot read config file $tmp/missing.toml" "$tmp/err"
 
+# A config path that is not a readable regular file (or /dev/null) is the
+# same clear error as a missing one, in a run and in --check-config; a FIFO
+# or a device must not block or be read forever.
+mkdir "$tmp/dir"
+mkfifo "$tmp/fifo"
+python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$tmp/sock"
+head -c 1048577 /dev/zero | tr '\0' '#' >"$tmp/big.toml"
+printf '[runtime]\nworkers = 2\n' >"$tmp/secret.toml"
+chmod 000 "$tmp/secret.toml"
+chmod 755 "$tmp"
+bad_path() {  # NAME PATH WHY [runner...]
+  local name=$1 path=$2 why=$3
+  shift 3
+  for mode in run check; do
+    local flags=(--config "$path")
+    [ "$mode" = check ] && flags+=(--check-config)
+    timeout 10 "$@" "$PARKD" "${flags[@]}" >/dev/null 2>"$tmp/err"
+    check "$name ($mode) exits 78" [ $? -eq 78 ]
+    check "$name ($mode) names the path and why" \
+      grep -qF "cannot read config file $path: $why" "$tmp/err"
+  done
+}
+bad_path "directory config" "$tmp/dir" "it is a directory; a config must be a readable regular file"
+bad_path "/tmp as config" /tmp "it is a directory"
+bad_path "FIFO config" "$tmp/fifo" "it is a FIFO"
+bad_path "socket config" "$tmp/sock" "it is a socket"
+bad_path "device config" /dev/zero "it is a character device"
+bad_path "oversized config" "$tmp/big.toml" "it is 1048577 bytes long"
+# Root reads any file: as root, the unreadable case runs parkd as nobody.
+as_nobody=()
+[ "$(id -u)" = 0 ] && as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+bad_path "unreadable config" "$tmp/secret.toml" "Permission denied" "${as_nobody[@]}"
+out=$("$PARKD" --config /dev/null --check-config)
+check "/dev/null config is the defaults" grep -q '^workers = 0$' <<<"$out"
+
 printf '[runtime]\nworkers = "many"\n' >"$tmp/bad.toml"
 "$PARKD" --config "$tmp/bad.toml" 2>"$tmp/err"
 check "bad config exits 78" [ $? -eq 78 ]

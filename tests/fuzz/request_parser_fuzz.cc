@@ -1,6 +1,8 @@
 // libFuzzer target for the HTTP request layer: feeds the input to a
 // RequestParser in chunks, routes and serializes whatever it yields, and
-// checks the contracts of request_parser.h, router.h and response.h.
+// checks the contracts of request_parser.h, request_head.h, router.h and
+// response.h. Every request goes through the parser, so through
+// ParseRequestHead: the same checks the daemon's connections run.
 //
 // The whole input is the byte stream; chunk sizes come from a generator
 // seeded by its first bytes, so a seed that is a plain request stays one.
@@ -16,6 +18,10 @@
 #include <variant>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "daemon/http/request_head.h"
 #include "daemon/http/request_parser.h"
 #include "daemon/http/response.h"
 #include "daemon/http/router.h"
@@ -70,30 +76,93 @@ class Splitter {
   uint64_t state_ = 0x9e3779b97f4a7c15u;
 };
 
-void CheckSerialized(const Response& response, bool keep_alive) {
-  static const std::set<int> kStatuses = {200, 400, 404, 405,
-                                          413, 431, 503, 505};
+constexpr absl::string_view kDate = "Sun, 06 Nov 1994 08:49:37 GMT";
+
+// The serialized head (status line and fields, through the blank line).
+std::string CheckSerialized(const Response& response, bool keep_alive) {
+  static const std::set<int> kStatuses = {200, 304, 400, 404, 405, 412, 413,
+                                          414, 431, 501, 503, 505};
   FUZZ_CHECK(kStatuses.count(response.status) == 1);
-  const std::string wire = Serialize(response, keep_alive);
-  FUZZ_CHECK(!wire.empty());
+  const std::string wire = Serialize(response, keep_alive, kDate);
   FUZZ_CHECK(wire.rfind("HTTP/1.1 ", 0) == 0);
-  FUZZ_CHECK(wire.size() > response.body.size());
-  FUZZ_CHECK(wire.compare(wire.size() - response.body.size(), std::string::npos,
-                          response.body) == 0);
+  const size_t end = wire.find("\r\n\r\n");
+  FUZZ_CHECK(end != std::string::npos);
+  const std::string head = wire.substr(0, end + 4);
+  const absl::string_view body = absl::string_view(wire).substr(end + 4);
+  // Every response is dated (RFC 9110 §6.6.1), once.
+  FUZZ_CHECK(absl::StrContains(head, "\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n"));
+  FUZZ_CHECK(head.find("Date:") == head.rfind("Date:"));
+  if (response.status == 405) {
+    FUZZ_CHECK(absl::StrContains(head, "\r\nAllow: GET, HEAD, OPTIONS\r\n"));
+  }
+  if (response.omit_body || response.status == 304) {
+    FUZZ_CHECK(body.empty());
+  } else {
+    FUZZ_CHECK(body == response.body);
+  }
+  if (response.status != 304) {
+    FUZZ_CHECK(absl::StrContains(
+        head, absl::StrCat("\r\nContent-Length: ", response.body.size(), "\r\n")));
+  }
+  return head;
+}
+
+bool IsTokenChar(char c) {
+  return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+         absl::string_view("!#$%&'*+-.^_`|~").find(c) != absl::string_view::npos;
+}
+
+// What ParseRequestHead promises of every request it lets through.
+void CheckAccepted(const Request& request) {
+  FUZZ_CHECK(IsRecognizedMethod(request.method) && request.method != "CONNECT");
+  FUZZ_CHECK(!request.path.empty());
+  FUZZ_CHECK(request.path != "*" || request.method == "OPTIONS");
+  FUZZ_CHECK(request.body.size() <= kBodyLimit);
+  int hosts = 0;
+  for (const auto& [name, value] : request.headers) {
+    FUZZ_CHECK(!name.empty());
+    for (char c : name) {
+      FUZZ_CHECK(IsTokenChar(c) && !absl::ascii_isupper(static_cast<unsigned char>(c)));
+    }
+    for (char c : value) {
+      const auto u = static_cast<unsigned char>(c);
+      FUZZ_CHECK((u >= 0x20 || c == '\t') && u != 0x7f);
+    }
+    FUZZ_CHECK(value.empty() || (value.front() != ' ' && value.back() != ' '));
+    hosts += name == "host";
+  }
+  FUZZ_CHECK(hosts <= 1);
+  if (request.version == HttpVersion::kHttp11) FUZZ_CHECK(hosts == 1);
+  FUZZ_CHECK(!(request.FindHeader("transfer-encoding") &&
+               request.FindHeader("content-length")));
 }
 
 void RouteAll(const std::vector<Request>& requests, const FakeContext& ctx) {
   for (const Request& request : requests) {
-    FUZZ_CHECK(!request.method.empty());
-    FUZZ_CHECK(!request.path.empty());
-    FUZZ_CHECK(request.body.size() <= kBodyLimit);
+    CheckAccepted(request);
     RouteResult result = Route(request, ctx);
+    std::string head;
     if (const auto* order = std::get_if<WorkOrder>(&result)) {
-      FUZZ_CHECK(request.method == "GET" && request.path == "/work");
+      FUZZ_CHECK((request.method == "GET" || request.method == "HEAD") &&
+                 request.path == "/work");
       FUZZ_CHECK(order->cpu_us <= 1000 && order->sleep_ms <= 50);
-      CheckSerialized(WorkDoneResponse(*order), request.keep_alive);
+      FUZZ_CHECK(order->head == (request.method == "HEAD"));
+      head = CheckSerialized(WorkDoneResponse(*order), request.keep_alive);
     } else {
-      CheckSerialized(std::get<Response>(result), request.keep_alive);
+      const Response& response = std::get<Response>(result);
+      FUZZ_CHECK(response.omit_body == (request.method == "HEAD"));
+      head = CheckSerialized(response, request.keep_alive);
+    }
+    if (request.method == "HEAD") {
+      // The same status and headers as GET, Content-Length included.
+      Request get = request;
+      get.method = "GET";
+      RouteResult as_get = Route(get, ctx);
+      const auto* order = std::get_if<WorkOrder>(&as_get);
+      FUZZ_CHECK(head == CheckSerialized(order != nullptr
+                                             ? WorkDoneResponse(*order)
+                                             : std::get<Response>(as_get),
+                                         get.keep_alive));
     }
   }
 }
@@ -129,7 +198,7 @@ Outcome FeedInPieces(absl::string_view input, Splitter* splitter,
     at += n;
   }
   if (out.error.has_value()) {
-    const std::set<int> kErrors = {400, 413, 431, 505};
+    const std::set<int> kErrors = {400, 405, 413, 414, 431, 501, 505};
     FUZZ_CHECK(kErrors.count(out.error->status) == 1);
     FUZZ_CHECK(!out.error->message.empty());
     CheckSerialized(ErrorResponse(*out.error), /*keep_alive=*/true);

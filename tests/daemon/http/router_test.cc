@@ -157,24 +157,105 @@ TEST(RouterTest, UnknownPathIs404) {
             "and /work\n");
 }
 
-TEST(RouterTest, OtherMethodsAre405) {
+constexpr absl::string_view kDate = "Sun, 06 Nov 1994 08:49:37 GMT";
+
+TEST(RouterTest, OtherKnownMethodsAre405WithAllow) {
   FakeContext context;
-  for (const char* method : {"POST", "PUT", "DELETE", "OPTIONS"}) {
+  for (const char* method : {"POST", "PUT", "DELETE", "PATCH", "TRACE"}) {
     Response r = RespondTo(Get("/work?cpu_us=1", method), context);
     EXPECT_EQ(r.status, 405) << method;
     EXPECT_FALSE(r.close) << method;
-    EXPECT_NE(Serialize(r, true).find("\r\nAllow: GET\r\n"), std::string::npos);
+    EXPECT_NE(Serialize(r, true, kDate)
+                  .find("\r\nAllow: GET, HEAD, OPTIONS\r\n"),
+              std::string::npos);
   }
   EXPECT_EQ(RespondTo(Get("/stats", "POST"), context).body,
-            "/stats accepts GET only, got \"POST\"\n");
+            "/stats allows GET, HEAD, OPTIONS, not \"POST\"\n");
   EXPECT_EQ(context.stats_calls_, 0);
 }
 
-TEST(RouterTest, Head405ClosesTheConnection) {
+TEST(RouterTest, UnknownMethodsAre501AndClose) {
   FakeContext context;
-  Response r = RespondTo(Get("/healthz", "HEAD"), context);
-  EXPECT_EQ(r.status, 405);
-  EXPECT_TRUE(r.close);
+  for (const char* method : {"PROPFIND", "get", "BREW"}) {
+    Response r = RespondTo(Get("/healthz", method), context);
+    EXPECT_EQ(r.status, 501) << method;
+    EXPECT_TRUE(r.close) << method;
+  }
+}
+
+TEST(RouterTest, OptionsAnswersAllow) {
+  FakeContext context;
+  for (const char* target : {"*", "/healthz", "/work?cpu_us=bad"}) {
+    Response r = RespondTo(Get(target, "OPTIONS"), context);
+    EXPECT_EQ(Serialize(r, true, kDate),
+              "HTTP/1.1 200 OK\r\n"
+              "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+              "Content-Length: 0\r\n"
+              "Connection: keep-alive\r\n"
+              "Allow: GET, HEAD, OPTIONS\r\n\r\n")
+        << target;
+  }
+  EXPECT_EQ(RespondTo(Get("/nope", "OPTIONS"), context).status, 404);
+}
+
+// RFC 9110 §9.3.2: the GET answer's status and headers, no body.
+TEST(RouterTest, HeadIsGetWithoutTheBody) {
+  FakeContext context;
+  context.stats_.workers.resize(2);
+  for (const char* target :
+       {"/healthz", "/stats", "/metrics", "/nope", "/work?cpu_us=x"}) {
+    Response get = RespondTo(Get(target), context);
+    Response head = RespondTo(Get(target, "HEAD"), context);
+    EXPECT_TRUE(head.omit_body) << target;
+    const std::string get_wire = Serialize(get, true, kDate);
+    EXPECT_EQ(Serialize(head, true, kDate),
+              get_wire.substr(0, get_wire.size() - get.body.size()))
+        << target;
+  }
+  RouteResult work = Route(Get("/work?cpu_us=5", "HEAD"), context);
+  ASSERT_TRUE(std::holds_alternative<WorkOrder>(work));
+  const WorkOrder order = std::get<WorkOrder>(work);
+  EXPECT_EQ(order, (WorkOrder{5, 0, /*head=*/true}));
+  EXPECT_TRUE(WorkDoneResponse(order).omit_body);
+  EXPECT_EQ(WorkDoneResponse(order).body, "cpu_us=5 sleep_ms=0\n");
+}
+
+TEST(RouterTest, Preconditions) {
+  FakeContext context;
+  auto with = [](const char* target, const char* field, const char* value) {
+    Request r = Get(target);
+    r.headers.emplace_back(field, value);
+    return r;
+  };
+  // If-None-Match: * fails for a resource that exists: 304, no work.
+  Response r = RespondTo(with("/work?cpu_us=9", "if-none-match", "*"), context);
+  EXPECT_EQ(r.status, 304);
+  EXPECT_EQ(Serialize(r, true, kDate),
+            "HTTP/1.1 304 Not Modified\r\n"
+            "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+            "Connection: keep-alive\r\n\r\n");
+  // An entity tag never matches (no ETag): If-None-Match holds,
+  // If-Match fails.
+  EXPECT_EQ(RespondTo(with("/healthz", "if-none-match", "\"x\""), context)
+                .status,
+            200);
+  EXPECT_EQ(RespondTo(with("/healthz", "if-match", "\"x\""), context).status,
+            412);
+  EXPECT_EQ(RespondTo(with("/healthz", "if-match", "*"), context).status, 200);
+  // Not evaluated where the answer is not 2xx.
+  EXPECT_EQ(RespondTo(with("/nope", "if-match", "\"x\""), context).status, 404);
+  EXPECT_EQ(
+      RespondTo(with("/work?cpu_us=x", "if-none-match", "*"), context).status,
+      400);
+  context.draining_ = true;
+  EXPECT_EQ(RespondTo(with("/healthz", "if-none-match", "*"), context).status,
+            503);
+  // No modification date: the date preconditions are ignored.
+  EXPECT_EQ(RespondTo(with("/metrics", "if-modified-since",
+                           "Sun, 06 Nov 1994 08:49:37 GMT"),
+                      context)
+                .status,
+            200);
 }
 
 TEST(RouterTest, WorkDoneResponse) {
@@ -187,6 +268,10 @@ TEST(RouterTest, ErrorResponseCloses) {
   EXPECT_EQ(r.status, 431);
   EXPECT_EQ(r.body, "too big\n");
   EXPECT_TRUE(r.close);
+  EXPECT_FALSE(r.omit_body);
+  EXPECT_TRUE(r.allow.empty());
+  EXPECT_EQ(ErrorResponse({405, "CONNECT"}).allow, "GET, HEAD, OPTIONS");
+  EXPECT_TRUE(ErrorResponse({400, "no Host", /*head_request=*/true}).omit_body);
 }
 
 }  // namespace
