@@ -75,9 +75,16 @@ class GlobalPool {
         return c;
       }
     }
-    // A fresh slab, threaded into one chain; kept for the process's life.
+    // A fresh slab, threaded into one chain; kept for the process's life,
+    // and listed: the links inside free blocks are poisoned under ASan,
+    // where LeakSanitizer does not look for pointers, so without the list
+    // it would report free slabs as leaked.
     auto* slab = static_cast<char*>(
         ::operator new(kBatch * kTaskBlockSize, std::align_val_t{64}));
+    {
+      MutexLock lock(&mu_);
+      slabs_.push_back(slab);
+    }
     Chain c;
     for (size_t i = kBatch; i > 0; --i) {
       PushBlock(c, reinterpret_cast<Block*>(slab + (i - 1) * kTaskBlockSize));
@@ -94,6 +101,7 @@ class GlobalPool {
  private:
   Mutex mu_;
   std::vector<Chain> chains_ ABSL_GUARDED_BY(mu_);
+  std::vector<char*> slabs_ ABSL_GUARDED_BY(mu_);
 };
 
 GlobalPool& Global() {

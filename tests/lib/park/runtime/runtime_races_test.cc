@@ -32,12 +32,18 @@ std::unique_ptr<Runtime> MakeRuntime(int workers) {
   return Runtime::Create(options).value();
 }
 
-// A task that holds its worker until `release` is notified.
-auto Blocker(absl::Notification& release, std::atomic<bool>& finished) {
-  return [&release, &finished] {
-    release.WaitForNotification();
-    finished.store(true);
-  };
+// A task that holds its worker until `release` is notified. Spawns it and
+// returns once it runs (a task still queued at a shutdown is dropped, not
+// waited for).
+void SpawnBlocker(Runtime& rt, absl::Notification& release,
+                  std::atomic<bool>& finished) {
+  absl::Notification started;
+  ASSERT_TRUE(rt.Spawn([&release, &finished, &started] {
+                  started.Notify();
+                  release.WaitForNotification();
+                  finished.store(true);
+                }).ok());
+  started.WaitForNotification();
 }
 
 TEST(RuntimeRacesTest, SpawnAdmittedBeforeDrainRunsAndTheDrainWaitsForIt) {
@@ -129,7 +135,7 @@ TEST(RuntimeRacesTest, SecondShutdownReturnsOnlyAfterTheWorkersAreJoined) {
   internal::SetTestHook(*rt, [&](HookPoint p) {
     if (p == HookPoint::kShutdownJoining) joining.Notify();
   });
-  ASSERT_TRUE(rt->Spawn(Blocker(release, finished)).ok());
+  SpawnBlocker(*rt, release, finished);
   std::thread first([&] { rt->Shutdown(); });
   joining.WaitForNotification();
   absl::Notification second_returned;
@@ -154,7 +160,7 @@ TEST(RuntimeRacesTest, DestructorWaitsForAShutdownOnAnotherThread) {
   internal::SetTestHook(*rt, [&](HookPoint p) {
     if (p == HookPoint::kShutdownJoining) joining.Notify();
   });
-  ASSERT_TRUE(rt->Spawn(Blocker(release, finished)).ok());
+  SpawnBlocker(*rt, release, finished);
   std::thread stopper([&] { rt->Shutdown(); });
   joining.WaitForNotification();
   std::thread releaser([&] {
@@ -174,7 +180,7 @@ TEST(RuntimeRacesTest, DestructorWaitsForADrainOnAnotherThread) {
   internal::SetTestHook(*rt, [&](HookPoint p) {
     if (p == HookPoint::kDrainWaiting) drain_waiting.Notify();
   });
-  ASSERT_TRUE(rt->Spawn(Blocker(release, finished)).ok());
+  SpawnBlocker(*rt, release, finished);
   DrainReport report;
   std::thread drainer([&] {
     report = rt->Drain(Runtime::Clock::now() + seconds(30));
