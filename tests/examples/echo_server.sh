@@ -12,45 +12,37 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ex_install
 ex_build echo_server
 bin=$EX_BUILD/echo_server
-ex_check "echo_server loads libpark.so.0 from the install" ex_uses_install "$bin"
+check "echo_server loads libpark.so.0 from the install" ex_uses_install "$bin"
 
-ex_check "a bad port is refused with exit status 2" \
+check "a bad port is refused with exit status 2" \
   eval '"$bin" 65536 >/dev/null 2>&1; [[ $? == 2 ]]'
 
-out=$EX_TMP/server.out
-ex_spawn "$out" "$bin" 0
-pid=$EX_PID
-_port() { sed -n 's/^echo_server: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$out"; }
-ex_wait_for 10 eval '[[ -n $(_port) ]]' || {
-  cat "$out"
-  ex_fail "echo_server did not say where it listens within 10 s"
-}
-port=$(_port)
-ex_log "echo_server (pid $pid) listens on 127.0.0.1:$port"
+ex_start_echo "$bin"
+pid=$EX_PID port=$EX_PORT out=$EX_TMP/server.out
 
-ex_check "150 concurrent connections and a 16 MiB message echoed intact" \
+check "150 concurrent connections and a 16 MiB message echoed intact" \
   ex_run 90 python3 "$(dirname "$0")/echo_client.py" "$port" --connections 150 --messages 6
 
 # Three idle connections, held by this shell over the stop.
 exec 5<>"/dev/tcp/127.0.0.1/$port" 6<>"/dev/tcp/127.0.0.1/$port" 7<>"/dev/tcp/127.0.0.1/$port"
 echo hi >&5
 read -r -t 5 line <&5 || line=
-ex_check "a connection from bash echoes ('$line')" test "$line" = hi
+check "a connection from bash echoes ('$line')" test "$line" = hi
 
 kill -TERM "$pid"
 ex_stop_wait "$pid" 15
-ex_log "server output:"
+it_log "server output:"
 sed 's/^/    /' "$out"
-ex_check "SIGTERM: exit status 0 (got $EX_RC)" test "$EX_RC" = 0
-ex_check "a complete drain, 3 idle connections closed at the stop" \
+check "SIGTERM: exit status 0 (got $EX_RC)" test "$EX_RC" = 0
+check "a complete drain, 3 idle connections closed at the stop" \
   grep -q '^echo_server: drained: complete; .* 3 idle connections closed at the stop$' "$out"
 for fd in 5 6 7; do
-  ex_check "idle connection on fd $fd sees EOF" eval "timeout 5 cat <&$fd >/dev/null"
+  check "idle connection on fd $fd sees EOF" eval "timeout 5 cat <&$fd >/dev/null"
 done
 exec 5>&- 6>&- 7>&-
 accepted=$(sed -n 's/.*; \([0-9]*\) connections, .*/\1/p' "$out")
-ex_check "it served 154 connections (got ${accepted:-?})" test "${accepted:-0}" = 154
+check "it served 154 connections (got ${accepted:-?})" test "${accepted:-0}" = 154
 waits=$(sed -n 's/.* \([0-9]*\) waits for EPOLLOUT.*/\1/p' "$out")
-ex_check "partial writes waited for EPOLLOUT (${waits:-?} times)" \
+check "partial writes waited for EPOLLOUT (${waits:-?} times)" \
   eval '[[ -n $waits ]] && ((waits > 0))'
-ex_finish
+finish

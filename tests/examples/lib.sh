@@ -16,32 +16,10 @@
 
 set -euo pipefail
 
-ex_log() {
-  printf '[%s] %s\n' "$(date +%T.%3N)" "$*"
-}
-ex_fail() {
-  ex_log "FAIL: $*"
-  exit 1
-}
-# ex_check DESCRIPTION CMD [ARGS...]: one assertion; a failure is counted
-# and the test goes on (ex_finish reports).
-EX_FAILED=0
-EX_PASSED=0
-ex_check() {
-  local desc=$1
-  shift
-  if "$@"; then
-    EX_PASSED=$((EX_PASSED + 1))
-    ex_log "ok:   $desc"
-  else
-    EX_FAILED=$((EX_FAILED + 1))
-    ex_log "FAIL: $desc"
-  fi
-}
-ex_finish() {
-  ex_log "$(basename "$0" .sh): $EX_PASSED passed, $EX_FAILED failed"
-  ((EX_FAILED == 0 && EX_PASSED > 0))
-}
+# The assertions, bounded waits and logging of the integration tests:
+# it_log, check, require, fail, finish, wait_for, grep_all.
+# shellcheck source=../integration/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../integration/lib.sh"
 
 # meson test puts this build's own library dirs on LD_LIBRARY_PATH (for the
 # tests' depends:); the examples must load the libraries they were built
@@ -65,7 +43,7 @@ ex_cleanup() {
     wait "$pid" 2>/dev/null || true
   done
   if [[ ${PARK_EXAMPLES_KEEP:-0} == 1 ]]; then
-    ex_log "kept $EX_TMP"
+    it_log "kept $EX_TMP"
   else
     rm -rf "$EX_TMP"
   fi
@@ -83,17 +61,6 @@ ex_run() {
   timeout --kill-after=5 "$limit" "$@"
 }
 
-# ex_wait_for SECONDS CMD [ARGS...]: CMD every 0.1 s until it succeeds;
-# false once SECONDS have passed.
-ex_wait_for() {
-  local end=$((SECONDS + $1))
-  shift
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < end)) || return 1
-    sleep 0.1
-  done
-}
-
 # ex_install: `meson install --destdir` of this build into $EX_TMP/dest.
 ex_install() {
   EX_DEST=$EX_TMP/dest
@@ -102,15 +69,15 @@ ex_install() {
   if ! ex_run 120 meson install -C "$PARK_BUILD_ROOT" --no-rebuild \
     --destdir "$EX_DEST" >"$EX_TMP/install.log" 2>&1; then
     cat "$EX_TMP/install.log"
-    ex_fail "meson install --destdir $EX_DEST failed"
+    fail "meson install --destdir $EX_DEST failed"
   fi
   EX_LIBDIR=$EX_DEST$libdir
   [[ -f $EX_LIBDIR/pkgconfig/libpark.pc ]] ||
-    ex_fail "no libpark.pc in $EX_LIBDIR/pkgconfig after the install"
+    fail "no libpark.pc in $EX_LIBDIR/pkgconfig after the install"
   export PKG_CONFIG_PATH=$EX_LIBDIR/pkgconfig
   export PKG_CONFIG_SYSROOT_DIR=$EX_DEST
   export LD_LIBRARY_PATH=$EX_LIBDIR
-  ex_log "installed into $EX_DEST (libdir $libdir)"
+  it_log "installed into $EX_DEST (libdir $libdir)"
 }
 
 # ex_build TARGET...: a fresh `meson setup` of examples/ (out of tree,
@@ -121,18 +88,18 @@ ex_build() {
   if ! ex_run 120 nice -n 10 meson setup "$EX_BUILD" "$PARK_SOURCE_ROOT/examples" \
     -Dwerror=true --wrap-mode=nofallback >"$EX_TMP/setup.log" 2>&1; then
     cat "$EX_TMP/setup.log"
-    ex_fail "meson setup of examples/ against the install failed"
+    fail "meson setup of examples/ against the install failed"
   fi
   # Found through pkg-config in the install, not elsewhere.
   grep -E 'Run-time dependency libpark(-service)? found: YES' "$EX_TMP/setup.log" || {
     cat "$EX_TMP/setup.log"
-    ex_fail "examples/: libpark not found through pkg-config"
+    fail "examples/: libpark not found through pkg-config"
   }
   if ! ex_run 300 nice -n 10 ninja -C "$EX_BUILD" -j2 "$@" >"$EX_TMP/ninja.log" 2>&1; then
     cat "$EX_TMP/ninja.log"
-    ex_fail "building $* out of tree failed"
+    fail "building $* out of tree failed"
   fi
-  ex_log "built $* out of tree in $EX_BUILD"
+  it_log "built $* out of tree in $EX_BUILD"
 }
 
 # ex_uses_install BINARY: the binary loads libpark from the install.
@@ -167,4 +134,19 @@ ex_stop_wait() {
     sleep 0.1
   done
   wait "$pid" || EX_RC=$?
+}
+
+# ex_start_echo BINARY: starts an echo_server on a free loopback port (port
+# 0: the kernel picks) with its output in $EX_TMP/server.out; sets EX_PID
+# and EX_PORT.
+ex_start_echo() {
+  local out=$EX_TMP/server.out
+  ex_spawn "$out" "$1" 0
+  _ex_port() { sed -n 's/^echo_server: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$out"; }
+  wait_for 10 eval '[[ -n $(_ex_port) ]]' || {
+    cat "$out"
+    fail "echo_server did not say where it listens within 10 s"
+  }
+  EX_PORT=$(_ex_port)
+  it_log "echo_server (pid $EX_PID) listens on 127.0.0.1:$EX_PORT"
 }

@@ -13,8 +13,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ex_install
 here=$(cd "$(dirname "$0")" && pwd)
 cxx=${CXX:-c++}
-ex_log "PKG_CONFIG_PATH=$PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR=$PKG_CONFIG_SYSROOT_DIR"
-ex_log "pkg-config --cflags --libs libpark: $(pkg-config --cflags --libs libpark)"
+it_log "PKG_CONFIG_PATH=$PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR=$PKG_CONFIG_SYSROOT_DIR"
+it_log "pkg-config --cflags --libs libpark: $(pkg-config --cflags --libs libpark)"
 
 # compile OUT SOURCE FLAGS...: bounded, niced, warnings as errors.
 compile() {
@@ -26,35 +26,35 @@ compile() {
 tiny_runs() {
   local line
   line=$(ex_run 30 "$1") || return 1
-  ex_log "  $line"
+  it_log "  $line"
   [[ $line == "tiny: 1000 tasks, 1000 children, 10 timers; drain complete; 3 workers ran "* ]]
 }
 
 # Shared: the install's libpark.so.0.
 read -ra flags < <(pkg-config --cflags --libs libpark)
-ex_check "tiny.cc builds with pkg-config --cflags --libs libpark" \
+check "tiny.cc builds with pkg-config --cflags --libs libpark" \
   compile "$EX_TMP/tiny" "$here/tiny.cc" "${flags[@]}"
-ex_check "tiny loads libpark.so.0 from the install" ex_uses_install "$EX_TMP/tiny"
-ex_check "tiny runs: every task and timer ran, the drain was complete" tiny_runs "$EX_TMP/tiny"
+check "tiny loads libpark.so.0 from the install" ex_uses_install "$EX_TMP/tiny"
+check "tiny runs: every task and timer ran, the drain was complete" tiny_runs "$EX_TMP/tiny"
 
 # Fully static: libpark.a and what its .pc lists for --static (Abseil's
 # archives, -pthread), nothing at run time.
 read -ra flags < <(pkg-config --static --cflags --libs libpark)
-ex_check "tiny.cc builds -static with pkg-config --static --cflags --libs libpark" \
+check "tiny.cc builds -static with pkg-config --static --cflags --libs libpark" \
   compile "$EX_TMP/tiny-static" "$here/tiny.cc" -static "${flags[@]}"
-ex_check "tiny-static is not a dynamic executable" \
+check "tiny-static is not a dynamic executable" \
   eval '! readelf -d "$EX_TMP/tiny-static" 2>/dev/null | grep -q NEEDED'
-ex_check "tiny-static runs" tiny_runs "$EX_TMP/tiny-static"
+check "tiny-static runs" tiny_runs "$EX_TMP/tiny-static"
 
 # libpark.a, the rest shared: Requires.private must name every library
 # libpark's objects call directly (the linker does not look through
 # Abseil's shared libraries for them).
 read -ra flags < <(pkg-config --static --cflags --libs libpark | sed 's/-lpark /-l:libpark.a /')
-ex_check "tiny.cc builds with libpark.a and shared Abseil" \
+check "tiny.cc builds with libpark.a and shared Abseil" \
   compile "$EX_TMP/tiny-mixed" "$here/tiny.cc" "${flags[@]}"
-ex_check "tiny-mixed does not load libpark.so" \
+check "tiny-mixed does not load libpark.so" \
   eval '! ldd "$EX_TMP/tiny-mixed" | grep -q libpark'
-ex_check "tiny-mixed runs" tiny_runs "$EX_TMP/tiny-mixed"
+check "tiny-mixed runs" tiny_runs "$EX_TMP/tiny-mixed"
 
 # service_runs BINARY: outside systemd, it runs until SIGTERM, then drains
 # and exits 0. Its entries go to stderr when this machine has no journald
@@ -62,7 +62,7 @@ ex_check "tiny-mixed runs" tiny_runs "$EX_TMP/tiny-mixed"
 service_runs() {
   local out=$EX_TMP/svc.out
   ex_spawn "$out" "$1"
-  ex_wait_for 10 grep -q 'notify-example started' "$out" ||
+  wait_for 10 grep -q 'notify-example started' "$out" ||
     [[ -S /run/systemd/journal/socket ]] || { cat "$out"; return 1; }
   sleep 1
   kill -TERM "$EX_PID"
@@ -74,16 +74,16 @@ service_runs() {
 }
 svc=$PARK_SOURCE_ROOT/examples/notify_service/notify_service.cc
 read -ra flags < <(pkg-config --cflags --libs libpark-service)
-ex_check "notify_service.cc builds with pkg-config --cflags --libs libpark-service" \
+check "notify_service.cc builds with pkg-config --cflags --libs libpark-service" \
   compile "$EX_TMP/svc" "$svc" "${flags[@]}"
-ex_check "notify_service (shared) runs outside systemd and drains on SIGTERM" \
+check "notify_service (shared) runs outside systemd and drains on SIGTERM" \
   service_runs "$EX_TMP/svc"
 # libsystemd has no static archive on Debian: both park archives, the rest
 # shared.
 read -ra flags < <(pkg-config --static --cflags --libs libpark-service |
   sed -e 's/-lpark-service /-l:libpark-service.a /' -e 's/-lpark /-l:libpark.a /')
-ex_check "notify_service.cc builds with libpark-service.a and libpark.a" \
+check "notify_service.cc builds with libpark-service.a and libpark.a" \
   compile "$EX_TMP/svc-static" "$svc" "${flags[@]}"
-ex_check "notify_service (static park libraries) runs and drains" \
+check "notify_service (static park libraries) runs and drains" \
   service_runs "$EX_TMP/svc-static"
-ex_finish
+finish

@@ -19,35 +19,29 @@ build=$EX_TMP/consumer-build
 if ! ex_run 180 nice -n 10 meson setup "$build" "$src" --force-fallback-for=libpark \
   >"$EX_TMP/setup.log" 2>&1; then
   cat "$EX_TMP/setup.log"
-  ex_fail "meson setup of the consumer failed"
+  fail "meson setup of the consumer failed"
 fi
 # meson 1.0 says "Executing subproject parkd", then "Dependency libpark
 # found: YES 0.1.0 (overridden)": the override_dependency of the subproject.
-ex_check "dependency('libpark') resolved to the subproject's override_dependency" \
+check "dependency('libpark') resolved to the subproject's override_dependency" \
   eval 'grep -q "^Executing subproject parkd" "$EX_TMP/setup.log" &&
     grep -Eq "^Dependency libpark found: YES .*\(overridden\)" "$EX_TMP/setup.log"'
 if ! ex_run 600 nice -n 10 ninja -C "$build" -j2 echo_server >"$EX_TMP/ninja.log" 2>&1; then
   tail -n 60 "$EX_TMP/ninja.log"
-  ex_fail "building echo_server with libpark as a subproject failed"
+  fail "building echo_server with libpark as a subproject failed"
 fi
-ex_log "built echo_server and libpark from source ($(grep -c 'Compiling C++' "$EX_TMP/ninja.log") files compiled)"
+it_log "built echo_server and libpark from source ($(grep -c 'Compiling C++' "$EX_TMP/ninja.log") files compiled)"
 bin=$build/echo_server
-ex_check "echo_server loads the subproject's libpark.so.0" \
+check "echo_server loads the subproject's libpark.so.0" \
   eval 'ldd "$bin" | grep -F "$build/subprojects/parkd/" | grep -q libpark.so.0'
 
-out=$EX_TMP/server.out
-ex_spawn "$out" "$bin" 0
-pid=$EX_PID
-_port() { sed -n 's/^echo_server: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$out"; }
-ex_wait_for 10 eval '[[ -n $(_port) ]]' || {
-  cat "$out"
-  ex_fail "echo_server did not say where it listens within 10 s"
-}
-ex_check "50 concurrent connections echoed intact" \
-  ex_run 60 python3 "$here/echo_client.py" "$(_port)" --connections 50 --messages 3 --big 1048576
+ex_start_echo "$bin"
+pid=$EX_PID out=$EX_TMP/server.out
+check "50 concurrent connections echoed intact" \
+  ex_run 60 python3 "$here/echo_client.py" "$EX_PORT" --connections 50 --messages 3 --big 1048576
 kill -TERM "$pid"
 ex_stop_wait "$pid" 15
 sed 's/^/    /' "$out"
-ex_check "SIGTERM: a complete drain, exit status 0 (got $EX_RC)" \
+check "SIGTERM: a complete drain, exit status 0 (got $EX_RC)" \
   eval '[[ $EX_RC == 0 ]] && grep -q "^echo_server: drained: complete;" "$out"'
-ex_finish
+finish
