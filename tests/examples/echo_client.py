@@ -7,14 +7,17 @@ Opens N connections and waits until all are connected (so the server holds
 all of them at the same time), then on each sends M messages of different
 sizes (1 byte to 64 KiB), checking each echo byte for byte, half-closes
 (SHUT_WR) and expects the server to close after the echo. One more
-connection sends BIG bytes and does not read for 0.5 s, so that the
-server's writes fill the socket and wait for EPOLLOUT, then reads them all
-back. Every wait is bounded (60 s in all). Prints a summary; exit 0 only if
-every byte came back in order.
+connection (with a small receive buffer) sends BIG bytes, at least twice
+what the kernel's TCP buffers can hold, and does not read until its own
+writes have stopped moving for 1 s: the server's writes then wait for
+EPOLLOUT and, its buffer full, it stops reading (backpressure); then this
+side reads everything back. Every wait is bounded (60 s in all). Prints a
+summary; exit 0 only if every byte came back in order.
 """
 import argparse
 import asyncio
 import os
+import socket
 import sys
 
 SIZES = [1, 100, 1000, 4096, 20000, 65536, 777]
@@ -48,11 +51,35 @@ async def echo_conn(port, i, messages, connected, everyone, n):
     return sent
 
 
+def tcp_buffer_max():
+    """The largest receive plus send buffer the kernel gives a TCP socket."""
+    total = 0
+    for name in ("tcp_rmem", "tcp_wmem"):
+        with open(f"/proc/sys/net/ipv4/{name}") as f:
+            total += int(f.read().split()[2])
+    return total
+
+
 async def big_conn(port, size):
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+    sock.setblocking(False)
+    await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", port))
+    reader, writer = await asyncio.open_connection(sock=sock)
     msg = os.urandom(size)
     writer.write(msg)
-    await asyncio.sleep(0.5)  # not reading: the server's writes must wait
+    # Not reading until what this side writes has stopped moving for 1 s
+    # (the server no longer reads: its buffers are full), 20 s at most.
+    last, still = -1, 0
+    for _ in range(200):
+        await asyncio.sleep(0.1)
+        left = writer.transport.get_write_buffer_size()
+        still = still + 1 if left == last else 0
+        last = left
+        if still >= 10:
+            break
+    else:
+        raise AssertionError("the big write kept moving for 20 s without reads")
     got = await reader.readexactly(size)
     if got != msg:
         raise AssertionError("the big message's echo differs")
@@ -71,11 +98,12 @@ async def main(args):
         echo_conn(args.port, i, args.messages, connected, everyone, args.connections)
         for i in range(args.connections)
     ]
-    tasks.append(big_conn(args.port, args.big))
+    big = args.big if args.big is not None else max(16 << 20, 2 * tcp_buffer_max())
+    tasks.append(big_conn(args.port, big))
     results = await asyncio.wait_for(asyncio.gather(*tasks), timeout=60)
     print(
         f"echo_client: {args.connections} connections at once x "
-        f"{args.messages} messages and one of {args.big} bytes: "
+        f"{args.messages} messages and one of {big} bytes: "
         f"{sum(results)} bytes echoed intact"
     )
 
@@ -85,7 +113,9 @@ if __name__ == "__main__":
     p.add_argument("port", type=int)
     p.add_argument("--connections", type=int, default=100)
     p.add_argument("--messages", type=int, default=5)
-    p.add_argument("--big", type=int, default=16 << 20)
+    p.add_argument("--big", type=int, default=None,
+                   help="bytes on the big connection (default: twice what the "
+                   "TCP buffers hold, at least 16 MiB)")
     try:
         asyncio.run(main(p.parse_args()))
     except (AssertionError, OSError, asyncio.TimeoutError,
