@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib.sh: what the example tests share. Sourced by each test (outside the
 # systemd sandbox). It makes a scratch dir, installs this build into it with
 # `meson install --destdir`, and builds examples/ out of tree against that
@@ -117,6 +118,7 @@ ex_spawn() {
   EX_PIDS+=("$EX_PID")
 }
 
+# shellcheck disable=SC2034  # EX_RC is the caller's
 # ex_stop_wait PID SECONDS: waits for PID (a child of this shell) to exit,
 # up to SECONDS; sets EX_RC to its exit status, or to "timeout" (it is then
 # killed).
