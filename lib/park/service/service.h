@@ -32,8 +32,12 @@
 //   auto service = park::Service::Create(o);   // first, before any thread
 //   park::Runtime& rt = (*service)->runtime();
 //   ... RegisterIo / RunAfter / Spawn the daemon's own work ...
-//   return (*service)->Run({.drain = [&](auto deadline) { ...; return
-//                                       park::DrainOutcome{}; }});
+//   park::ServiceHooks hooks;
+//   hooks.drain = [&](park::Runtime::Clock::time_point deadline) {
+//     ... close listeners, finish in-flight work by deadline ...
+//     return park::DrainOutcome{};
+//   };
+//   return (*service)->Run(std::move(hooks));
 //
 // Thread-safety: Create and Run on the main thread; Create before any other
 // thread exists (it blocks the signals it handles, and every thread
