@@ -15,6 +15,8 @@ check "version" [ "$out" = "parkd 0.1.0" ]
 out=$("$PARKD" --config "$ROOT/config/parkd.toml" --check-config)
 check "check-config prints the effective config" \
   grep -q '^workers = 0$' <<<"$out"
+check "check-config says what workers = 0 resolves to and why" \
+  grep -Eq '^# effective workers: [0-9]+, one per usable CPU: (affinity mask|cgroup v[12] )' <<<"$out"
 
 "$PARKD" --config "$tmp/missing.toml" 2>"$tmp/err"
 check "missing config exits 78" [ $? -eq 78 ]
@@ -28,6 +30,13 @@ check "bad config names file:line:col" \
 
 "$PARKD" --config "$ROOT/config/parkd.toml" --workers=5000 2>"$tmp/err"
 check "out-of-range --workers exits 64" [ $? -eq 64 ]
+for args in "--no-such-flag" "--workers=abc" "--workers" "stray"; do
+  "$PARKD" --config "$ROOT/config/parkd.toml" $args 2>"$tmp/err"
+  check "usage error '$args' exits 64" [ $? -eq 64 ]
+done
+out=$("$PARKD" --help)
+check "--help exits 0" [ $? -eq 0 ]
+check "--help lists the flags with dashes" grep -q '^  --check-config$' <<<"$out"
 
 printf '[listen]\ntcp = ["not-an-address"]\n' >"$tmp/bad2.toml"
 "$PARKD" --config "$tmp/bad2.toml" 2>"$tmp/err"
