@@ -23,6 +23,9 @@ PACKAGES=(
   libtomlplusplus-dev libhttp-parser-dev spin
   # test tools: real clients, the real service manager and journal
   curl wrk systemd util-linux
+  # man pages (scdoc builds them, man-db and groff render them in a test);
+  # promtool (in prometheus) checks the alert rules and /metrics
+  scdoc man-db groff-base prometheus
 )
 
 as_root() {

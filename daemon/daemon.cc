@@ -219,6 +219,7 @@ int Daemon::Run() {
       journal_.Log(LOG_ERR, std::string(s.message()));
       return EX_OSERR;
     }
+    server.set_watchdog(&*watchdog);  // its gauges in /metrics
   }
   if (std::optional<milliseconds> wedge = TestFault("wedge-worker")) {
     (void)rt.RunAfter(*wedge, [] {

@@ -24,6 +24,7 @@
 #include "daemon/http_connection.h"
 #include "daemon/journal.h"
 #include "daemon/listeners.h"
+#include "daemon/pool_watchdog.h"
 #include "park/runtime/runtime.h"
 
 namespace parkd {
@@ -45,6 +46,9 @@ class HttpServer final : public http::RouterContext {
   void BeginDrain();
   size_t open_connections() const;
   void set_work_limits(http::WorkLimits work);
+  // /metrics then carries the watchdog's gauges. `watchdog` must outlive
+  // every request (the runtime's shutdown ends them); set once, any thread.
+  void set_watchdog(const PoolWatchdog* watchdog) { watchdog_.store(watchdog); }
 
   uint64_t accepted() const { return accepted_.load(); }
   uint64_t rejected_over_limit() const { return rejected_.load(); }
@@ -77,6 +81,7 @@ class HttpServer final : public http::RouterContext {
   http::WorkLimits work_;
   std::chrono::steady_clock::time_point last_fd_log_{};
 
+  std::atomic<const PoolWatchdog*> watchdog_{nullptr};
   std::atomic<bool> draining_{false};
   std::atomic<size_t> open_{0};
   std::atomic<uint64_t> accepted_{0}, rejected_{0}, fd_exhausted_{0};
