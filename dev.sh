@@ -11,6 +11,10 @@
 #   ./dev.sh deps   only install what is missing
 #   ./dev.sh bench  build a release tree (build-release, LTO) and run the
 #                   benchmark programs
+#   ./dev.sh dist   the release tarball: `meson dist` of the committed tree
+#                   (HEAD), which builds, tests and installs the tarball on
+#                   its own; build/meson-dist/parkd-VERSION.tar.xz (slow:
+#                   not run by CI)
 #
 # Needs root or sudo for apt-get, and only when a package is missing.
 set -euo pipefail
@@ -135,8 +139,20 @@ cmd_bench() {
   meson test -C build-release --benchmark --verbose
 }
 
+cmd_dist() {
+  deps
+  setup build
+  # meson dist archives HEAD (it refuses uncommitted changes to tracked
+  # files), unpacks it, and runs setup, build, every test and install in
+  # that copy alone: whatever the build or the tests need and git lacks
+  # fails here. The tarball's checksum goes beside it.
+  meson dist -C build --formats xztar
+  ls -l build/meson-dist/
+}
+
 case "${1:-}" in
   run) cmd_run ;;
+  dist) cmd_dist ;;
   test) cmd_test ;;
   deps) deps ;;
   bench) cmd_bench ;;

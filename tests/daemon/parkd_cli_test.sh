@@ -9,8 +9,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
 
+# The project's version, as meson.build declares it (a release bumps only that).
+version=$(sed -n "s/^  version: '\([^']*\)',\$/\1/p" "$ROOT/meson.build")
+check "meson.build declares a version" [ -n "$version" ]
 out=$("$PARKD" --version)
-check "version" [ "$out" = "parkd 0.1.0" ]
+check "version" [ "$out" = "parkd $version" ]
 
 out=$("$PARKD" --config "$ROOT/config/parkd.toml" --check-config)
 check "check-config prints the effective config" \
@@ -66,7 +69,7 @@ for _ in $(seq 200); do
   grep -q "started" "$tmp/log" && break
   sleep 0.05
 done
-check "started with 4 workers" grep -q "parkd 0.1.0 started: 4 workers, 0 listeners" "$tmp/log"
+check "started with 4 workers" grep -q "parkd $version started: 4 workers, 0 listeners" "$tmp/log"
 kill -USR1 "$pid"
 for _ in $(seq 200); do
   grep -q "counters of worker 3" "$tmp/log" && break
