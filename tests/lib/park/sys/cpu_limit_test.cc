@@ -47,6 +47,11 @@ class FakeRoot {
     std::filesystem::create_directories(p.parent_path());
     std::ofstream(p) << content;
   }
+  // The process in `cgroup` on a cgroup v2 tree at /sys/fs/cgroup.
+  void InV2Cgroup(const std::string& cgroup) {
+    Write("/proc/self/cgroup", "0::" + cgroup + "\n");
+    Write("/proc/self/mountinfo", kV2Mount);
+  }
   const std::string& root() const { return root_; }
 
   CpuBudget Budget(int affinity_cpus) const {
@@ -60,8 +65,7 @@ class FakeRoot {
 // The case: 1.5 CPUs of bandwidth on a 4-CPU affinity mask.
 TEST(CpuLimitTest, V2QuotaOfOneAndAHalfCpusGivesTwoOnFour) {
   FakeRoot fs;
-  fs.Write("/proc/self/cgroup", "0::/x.slice\n");
-  fs.Write("/proc/self/mountinfo", kV2Mount);
+  fs.InV2Cgroup("/x.slice");
   fs.Write("/sys/fs/cgroup/x.slice/cpu.max", "150000 100000\n");
   const CpuBudget b = fs.Budget(4);
   EXPECT_EQ(b.cpus, 2);
@@ -72,8 +76,7 @@ TEST(CpuLimitTest, V2QuotaOfOneAndAHalfCpusGivesTwoOnFour) {
 
 TEST(CpuLimitTest, V2MaxMeansTheAffinityCount) {
   FakeRoot fs;
-  fs.Write("/proc/self/cgroup", "0::/x.slice\n");
-  fs.Write("/proc/self/mountinfo", kV2Mount);
+  fs.InV2Cgroup("/x.slice");
   fs.Write("/sys/fs/cgroup/x.slice/cpu.max", "max 100000\n");
   absl::StatusOr<std::optional<CgroupCpuQuota>> q =
       ReadCgroupCpuQuota(fs.root());
@@ -88,8 +91,7 @@ TEST(CpuLimitTest, V2MaxMeansTheAffinityCount) {
 // quota/period wins, compared as a ratio (periods differ).
 TEST(CpuLimitTest, V2NestedLimitsTheTightestLevelWins) {
   FakeRoot fs;
-  fs.Write("/proc/self/cgroup", "0::/a.slice/b.slice/c.service\n");
-  fs.Write("/proc/self/mountinfo", kV2Mount);
+  fs.InV2Cgroup("/a.slice/b.slice/c.service");
   // The root cgroup has no cpu.max; c.service says "max".
   fs.Write("/sys/fs/cgroup/a.slice/cpu.max", "300000 100000\n");   // 3
   fs.Write("/sys/fs/cgroup/a.slice/b.slice/cpu.max", "50000 20000\n");  // 2.5
@@ -113,8 +115,7 @@ TEST(CpuLimitTest, V2NestedLimitsTheTightestLevelWins) {
 
 TEST(CpuLimitTest, V2InnerLevelTighterThanOuter) {
   FakeRoot fs;
-  fs.Write("/proc/self/cgroup", "0::/a.slice/b.service\n");
-  fs.Write("/proc/self/mountinfo", kV2Mount);
+  fs.InV2Cgroup("/a.slice/b.service");
   fs.Write("/sys/fs/cgroup/a.slice/cpu.max", "400000 100000\n");
   fs.Write("/sys/fs/cgroup/a.slice/b.service/cpu.max", "50000 100000\n");
   const CpuBudget b = fs.Budget(4);
@@ -199,8 +200,7 @@ TEST(CpuLimitTest, MalformedFilesAreNamedNotGuessed) {
   for (const char* bad : {"abc 100000", "150000", "150000 0", "0 100000",
                           "-5 100000", "150000 100000 7", ""}) {
     FakeRoot fs;
-    fs.Write("/proc/self/cgroup", "0::/x.slice\n");
-    fs.Write("/proc/self/mountinfo", kV2Mount);
+    fs.InV2Cgroup("/x.slice");
     fs.Write("/sys/fs/cgroup/x.slice/cpu.max", bad);
     absl::StatusOr<std::optional<CgroupCpuQuota>> q =
         ReadCgroupCpuQuota(fs.root());
