@@ -14,6 +14,10 @@
 #   ./dev.sh compare  install the peers (Tokio's sources, Asio, nginx), build
 #                   them and the release tree, and print parkd beside Tokio,
 #                   Asio and nginx in one table (bench/peers/compare.sh)
+#   ./dev.sh dist   the release tarball: `meson dist` of the committed tree
+#                   (HEAD), which builds, tests and installs the tarball on
+#                   its own; build/meson-dist/parkd-VERSION.tar.xz (slow:
+#                   not run by CI)
 #
 # Needs root or sudo for apt-get, and only when a package is missing.
 set -euo pipefail
@@ -27,6 +31,9 @@ PACKAGES=(
   libtomlplusplus-dev libhttp-parser-dev spin
   # test tools: real clients, the real service manager and journal
   curl wrk systemd util-linux
+  # man pages (scdoc builds them, man-db and groff render them in a test);
+  # promtool (in prometheus) checks the alert rules and /metrics
+  scdoc man-db groff-base prometheus
 )
 # What `./dev.sh compare` needs beyond those: Tokio 1.24's crate sources
 # (their Depends bring every crate the build needs), standalone Asio, nginx.
@@ -150,9 +157,21 @@ cmd_compare() {
   exec bench/peers/compare.sh
 }
 
+cmd_dist() {
+  deps
+  setup build
+  # meson dist archives HEAD (it refuses uncommitted changes to tracked
+  # files), unpacks it, and runs setup, build, every test and install in
+  # that copy alone: whatever the build or the tests need and git lacks
+  # fails here. The tarball's checksum goes beside it.
+  meson dist -C build --formats xztar
+  ls -l build/meson-dist/
+}
+
 case "${1:-}" in
   run) cmd_run ;;
   compare) cmd_compare ;;
+  dist) cmd_dist ;;
   test) cmd_test ;;
   deps) deps ;;
   bench) cmd_bench ;;

@@ -164,6 +164,7 @@ int Daemon::Run() {
     journal_.Log(LOG_ERR, std::string(s.message()));
     return EX_OSERR;
   }
+  server.set_service(&svc);  // the pool watchdog's gauges in /metrics
   StartTestFaults(rt, svc.journal());
 
   park::ServiceHooks hooks;

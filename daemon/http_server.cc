@@ -182,6 +182,12 @@ http::StatsSnapshot HttpServer::Stats() const {
   s.driver_turns = c.driver.turns;
   s.timers_pending = c.timers_pending;
   s.tasks_spawned_remote = c.tasks_spawned_remote;
+  if (const park::Service* service = service_.load()) {
+    if (const park::WatchdogStatus w = service->watchdog_status(); w.enabled) {
+      s.watchdog = http::WatchdogStats{
+          w.satisfied, static_cast<uint64_t>(w.longest_in_task.count())};
+    }
+  }
   return s;
 }
 

@@ -25,6 +25,7 @@
 #include "park/service/journal.h"
 #include "daemon/listeners.h"
 #include "park/runtime/runtime.h"
+#include "park/service/service.h"
 
 namespace parkd {
 
@@ -45,6 +46,10 @@ class HttpServer final : public http::RouterContext {
   void BeginDrain();
   size_t open_connections() const;
   void set_work_limits(http::WorkLimits work);
+  // /metrics then carries the pool watchdog's gauges when systemd set a
+  // watchdog. `service` must outlive every request (the runtime's shutdown
+  // ends them); set once, any thread.
+  void set_service(const park::Service* service) { service_.store(service); }
 
   uint64_t accepted() const { return accepted_.load(); }
   uint64_t rejected_over_limit() const { return rejected_.load(); }
@@ -77,6 +82,7 @@ class HttpServer final : public http::RouterContext {
   http::WorkLimits work_;
   std::chrono::steady_clock::time_point last_fd_log_{};
 
+  std::atomic<const park::Service*> service_{nullptr};
   std::atomic<bool> draining_{false};
   std::atomic<size_t> open_{0};
   std::atomic<uint64_t> accepted_{0}, rejected_{0}, fd_exhausted_{0};

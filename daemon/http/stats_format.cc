@@ -56,6 +56,12 @@ void AppendSingle(std::string& out, absl::string_view name,
   absl::StrAppend(&out, name, " ", value, "\n");
 }
 
+// Milliseconds as decimal seconds, exactly: 1234 -> "1.234".
+std::string Seconds(uint64_t ms) {
+  const std::string frac = absl::StrCat(1000 + ms % 1000);
+  return absl::StrCat(ms / 1000, ".", frac.substr(1));
+}
+
 }  // namespace
 
 std::string StatsJson(const StatsSnapshot& s) {
@@ -98,6 +104,17 @@ std::string StatsPrometheus(const StatsSnapshot& s) {
       absl::StrAppend(&out, name, "{worker=\"", i, "\"} ",
                       s.workers[i].*f.member, "\n");
     }
+  }
+  if (s.watchdog) {
+    AppendSingle(out, "parkd_watchdog_ok", "gauge",
+                 "1 while the pool watchdog sends systemd its pings, 0 while "
+                 "a worker is stuck in one task past watchdog_stall_ms.",
+                 s.watchdog->satisfied ? 1 : 0);
+    AppendFamily(out, "parkd_longest_task_seconds", "gauge",
+                 "The longest time any worker has been in its current task, "
+                 "as of the watchdog's last check.");
+    absl::StrAppend(&out, "parkd_longest_task_seconds ",
+                    Seconds(s.watchdog->longest_task_ms), "\n");
   }
   return out;
 }

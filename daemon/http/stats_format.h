@@ -11,6 +11,7 @@
 #define PARKD_DAEMON_HTTP_STATS_FORMAT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,12 +33,20 @@ struct WorkerStats {
   uint64_t searching_now = 0;     // gauge
 };
 
+// The pool watchdog's view as of its last check (PoolWatchdog): it runs
+// only when systemd asked for a watchdog (WatchdogSec=).
+struct WatchdogStats {
+  bool satisfied = true;         // no worker stuck past the stall limit
+  uint64_t longest_task_ms = 0;  // longest time a worker has been in one task
+};
+
 struct StatsSnapshot {
   std::vector<WorkerStats> workers;   // index = worker id
   WorkerStats total;                  // sums over `workers`
   uint64_t driver_turns = 0;          // I/O driver turns (epoll waits)
   uint64_t timers_pending = 0;        // gauge: timers armed, not yet fired
   uint64_t tasks_spawned_remote = 0;  // spawns from outside the pool
+  std::optional<WatchdogStats> watchdog;  // none without WatchdogSec=
 };
 
 // One line of compact JSON and '\n':
@@ -51,7 +60,9 @@ std::string StatsJson(const StatsSnapshot& s);
 // gauges parkd_workers, parkd_parked_workers, parkd_searching_workers,
 // parkd_timers_pending; counters parkd_driver_turns_total,
 // parkd_tasks_spawned_remote_total; and per-worker counters
-// parkd_<field>_total{worker="<id>"} for each WorkerStats counter. Totals
+// parkd_<field>_total{worker="<id>"} for each WorkerStats counter; with a
+// watchdog, gauges parkd_watchdog_ok (1 or 0) and parkd_longest_task_seconds
+// (millisecond resolution), last. Totals
 // are not exported as series of their own: Prometheus convention is that
 // users sum(), and a total next to its parts would double any sum.
 std::string StatsPrometheus(const StatsSnapshot& s);

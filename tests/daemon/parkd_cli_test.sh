@@ -9,12 +9,17 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
 
+# The project's version, as meson.build declares it (a release bumps only that).
+version=$(sed -n "s/^  version: '\([^']*\)',\$/\1/p" "$ROOT/meson.build")
+check "meson.build declares a version" [ -n "$version" ]
 out=$("$PARKD" --version)
-check "version" [ "$out" = "parkd 0.1.0" ]
+check "version" [ "$out" = "parkd $version" ]
 
 out=$("$PARKD" --config "$ROOT/config/parkd.toml" --check-config)
 check "check-config prints the effective config" \
   grep -q '^workers = 0$' <<<"$out"
+check "check-config says what workers = 0 resolves to and why" \
+  grep -Eq '^# effective workers: [0-9]+, one per usable CPU: (affinity mask|cgroup v[12] )' <<<"$out"
 
 "$PARKD" --config "$tmp/missing.toml" 2>"$tmp/err"
 check "missing config exits 78" [ $? -eq 78 ]
@@ -63,6 +68,13 @@ check "bad config names file:line:col" \
 
 "$PARKD" --config "$ROOT/config/parkd.toml" --workers=5000 2>"$tmp/err"
 check "out-of-range --workers exits 64" [ $? -eq 64 ]
+for args in "--no-such-flag" "--workers=abc" "--workers" "stray"; do
+  "$PARKD" --config "$ROOT/config/parkd.toml" $args 2>"$tmp/err"
+  check "usage error '$args' exits 64" [ $? -eq 64 ]
+done
+out=$("$PARKD" --help)
+check "--help exits 0" [ $? -eq 0 ]
+check "--help lists the flags with dashes" grep -q '^  --check-config$' <<<"$out"
 
 printf '[listen]\ntcp = ["not-an-address"]\n' >"$tmp/bad2.toml"
 "$PARKD" --config "$tmp/bad2.toml" 2>"$tmp/err"
@@ -92,7 +104,7 @@ for _ in $(seq 200); do
   grep -q "started" "$tmp/log" && break
   sleep 0.05
 done
-check "started with 4 workers" grep -q "parkd 0.1.0 started: 4 workers, 0 listeners" "$tmp/log"
+check "started with 4 workers" grep -q "parkd $version started: 4 workers, 0 listeners" "$tmp/log"
 kill -USR1 "$pid"
 for _ in $(seq 200); do
   grep -q "counters of worker 3" "$tmp/log" && break

@@ -50,7 +50,8 @@ struct RuntimeAccess;
 }  // namespace internal
 
 struct RuntimeOptions {
-  // Worker threads; 0 = one per CPU this process may run on. 0..1024.
+  // Worker threads; 0 = one per CPU this process may use (its affinity
+  // mask lowered to its cgroups' CPU limit: sys/cpu_limit.h). 0..1024.
   int workers = 0;
   WakePolicy wake_policy = WakePolicy::kCondvarFirst;
   // Local ticks between looks at the inject queue while the local queue

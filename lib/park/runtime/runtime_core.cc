@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "park/runtime/worker.h"
+#include "park/sys/cpu_limit.h"
 #include "park/sys/fatal.h"
 #include "park/sys/sched_slice.h"
 
@@ -16,11 +17,8 @@ namespace {
 
 constexpr int kMaxWorkers = 1024;
 
-int CpuCount() {
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
-  return CPU_COUNT(&set) > 0 ? CPU_COUNT(&set) : 1;
-}
+// min(affinity CPUs, the cgroup CPU limit): see sys/cpu_limit.h.
+int CpuCount() { return AvailableCpus().cpus; }
 
 absl::Status CheckRange(const char* name, int value, int min, int max) {
   if (value >= min && value <= max) return absl::OkStatus();

@@ -1,5 +1,7 @@
 #include "park/service/pool_watchdog.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace park::internal {
@@ -60,6 +62,7 @@ void PoolWatchdog::Check() {
   const Clock::time_point now = Clock::now();
   const auto stall = std::chrono::milliseconds(stall_ms_.load());
   bool wedged = false;
+  std::chrono::milliseconds longest{0};
   for (size_t i = 0; i < c.workers.size(); ++i) {
     const WorkerCounters& w = c.workers[i];
     if (w.parked_now || w.searching_now || w.tasks_run != last_tasks_[i] ||
@@ -78,6 +81,7 @@ void PoolWatchdog::Check() {
     }
     const auto stuck = std::chrono::duration_cast<std::chrono::milliseconds>(
         now - last_progress_[i]);
+    longest = std::max(longest, stuck);
     if (stuck <= stall) continue;
     wedged = true;
     if (!reported_[i]) {
@@ -91,6 +95,8 @@ void PoolWatchdog::Check() {
       reported_[i] = true;
     }
   }
+  satisfied_.store(!wedged, std::memory_order_relaxed);
+  longest_ms_.store(longest.count(), std::memory_order_relaxed);
   std::lock_guard<std::mutex> lock(mu_);
   if (stopped_) return;
   if (!wedged) notifier_.Watchdog();

@@ -31,7 +31,8 @@ class PoolWatchdog {
   using Clock = Runtime::Clock;
 
   PoolWatchdog(Runtime& runtime, const Notifier& notifier,
-               const Journal& journal, const CounterFields& fields, std::chrono::microseconds interval,
+               const Journal& journal, const CounterFields& fields,
+               std::chrono::microseconds interval,
                std::chrono::milliseconds stall);
 
   absl::Status Start();
@@ -39,6 +40,16 @@ class PoolWatchdog {
   // already running may still finish). Idempotent.
   void Stop();
   void set_stall(std::chrono::milliseconds stall) { stall_ms_ = stall.count(); }
+
+  // As of the last check (every `interval`), for /metrics; any thread.
+  // satisfied: no worker was stuck longer than the stall limit, so the
+  // ping was sent. longest_in_task: how long the worker that has gone
+  // longest without finishing a task, parking or being woken has been so,
+  // measured at check granularity (0 when every worker moved).
+  bool satisfied() const { return satisfied_.load(std::memory_order_relaxed); }
+  std::chrono::milliseconds longest_in_task() const {
+    return std::chrono::milliseconds(longest_ms_.load(std::memory_order_relaxed));
+  }
 
  private:
   void Check();
@@ -50,6 +61,9 @@ class PoolWatchdog {
   const CounterFields& fields_;
   const std::chrono::microseconds interval_;
   std::atomic<int64_t> stall_ms_;
+  // Written by Check, read by the getters; relaxed: independent gauges.
+  std::atomic<bool> satisfied_{true};
+  std::atomic<int64_t> longest_ms_{0};
 
   std::mutex mu_;  // guards stopped_ and next_
   bool stopped_ = false;

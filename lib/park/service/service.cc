@@ -150,6 +150,11 @@ absl::Status Service::Impl::Start() {
                               "default slice: ",
                               runtime_->worker_slice_status().message()));
   }
+  if (const auto timeout = notifier_.watchdog_timeout()) {
+    // Made here, started by Run: its gauges are readable from the start.
+    watchdog_.emplace(*runtime_, notifier_, journal_, fields_, *timeout / 2,
+                      options_.watchdog_stall);
+  }
   absl::StatusOr<IoToken> token =
       runtime_->RegisterIo(signals_.fd(), EPOLLIN, [this](uint32_t) {
         while (std::optional<struct signalfd_siginfo> info = signals_.Read()) {
@@ -218,9 +223,7 @@ void Service::Impl::Reload(const ServiceHooks& hooks,
 
 int Service::Impl::Run(ServiceHooks hooks) {
   Runtime& rt = *runtime_;
-  if (const auto timeout = notifier_.watchdog_timeout()) {
-    watchdog_.emplace(rt, notifier_, journal_, fields_, *timeout / 2,
-                      options_.watchdog_stall);
+  if (watchdog_) {
     if (absl::Status s = watchdog_->Start(); !s.ok()) {
       journal_.Log(LOG_ERR, std::string(s.message()));
       return 1;
@@ -341,6 +344,12 @@ Runtime& Service::runtime() { return *impl_->runtime_; }
 const Journal& Service::journal() const { return impl_->journal_; }
 const Notifier& Service::notifier() const { return impl_->notifier_; }
 const CounterFields& Service::fields() const { return impl_->fields_; }
+
+WatchdogStatus Service::watchdog_status() const {
+  const std::optional<internal::PoolWatchdog>& w = impl_->watchdog_;
+  if (!w) return WatchdogStatus{};
+  return WatchdogStatus{true, w->satisfied(), w->longest_in_task()};
+}
 int Service::Run(ServiceHooks hooks) { return impl_->Run(std::move(hooks)); }
 
 absl::Status Service::set_drain_timeout(milliseconds timeout) {

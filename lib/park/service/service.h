@@ -95,6 +95,15 @@ struct DrainOutcome {
   Fields fields;
 };
 
+// The pool watchdog as of its last check (every WATCHDOG_USEC/2).
+struct WatchdogStatus {
+  bool enabled = false;    // systemd set WatchdogSec= for this service
+  bool satisfied = true;   // no worker stuck past watchdog_stall: pinging
+  // How long the worker that has gone longest without finishing a task,
+  // parking or being woken has been so (check granularity; 0: all moved).
+  std::chrono::milliseconds longest_in_task{0};
+};
+
 struct ServiceHooks {
   // The first entry's message (default: "<identifier> started: N workers").
   std::string started_message;
@@ -125,6 +134,8 @@ class PARK_EXPORT Service {
   const Journal& journal() const;
   const Notifier& notifier() const;
   const CounterFields& fields() const;
+  // Any thread, never blocks (for a metrics endpoint).
+  WatchdogStatus watchdog_status() const;
 
   // READY=1, then serves signals, STATUS=, the watchdog and the counters
   // until a stop; drains and returns the exit status: 0, or 1 if anything

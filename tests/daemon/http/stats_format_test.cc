@@ -113,5 +113,30 @@ parkd_spins_found_total{worker="1"} 120
 )");
 }
 
+TEST(StatsPrometheusTest, WatchdogGaugesOnlyWithAWatchdog) {
+  StatsSnapshot s = Small();
+  EXPECT_EQ(StatsPrometheus(s).find("parkd_watchdog_ok"), std::string::npos);
+  const std::string without = StatsPrometheus(s);
+  s.watchdog = WatchdogStats{false, 61005};
+  const std::string with = StatsPrometheus(s);
+  ASSERT_EQ(with.substr(0, without.size()), without);
+  EXPECT_EQ(with.substr(without.size()),
+            "# HELP parkd_watchdog_ok 1 while the pool watchdog sends systemd "
+            "its pings, 0 while a worker is stuck in one task past "
+            "watchdog_stall_ms.\n"
+            "# TYPE parkd_watchdog_ok gauge\n"
+            "parkd_watchdog_ok 0\n"
+            "# HELP parkd_longest_task_seconds The longest time any worker has "
+            "been in its current task, as of the watchdog's last check.\n"
+            "# TYPE parkd_longest_task_seconds gauge\n"
+            "parkd_longest_task_seconds 61.005\n");
+  s.watchdog = WatchdogStats{true, 7};
+  EXPECT_NE(StatsPrometheus(s).find("\nparkd_watchdog_ok 1\n"
+                                    "# HELP parkd_longest_task_seconds"),
+            std::string::npos);
+  EXPECT_NE(StatsPrometheus(s).find("\nparkd_longest_task_seconds 0.007\n"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace parkd::http
