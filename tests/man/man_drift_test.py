@@ -76,7 +76,14 @@ def main():
     for path in pathlib.Path(root).glob("*/**/*.cc"):
         if "tests" in path.relative_to(root).parts:
             continue
-        fields |= set(re.findall(r'"(PARKD_[A-Z_]+)"', path.read_text()))
+        text = path.read_text()
+        fields |= set(re.findall(r'"(PARKD_[A-Z_]+)"', text))
+        # The service layer names its fields with the daemon's prefix
+        # (park::CounterFields, "PARKD" for parkd): Name("X") and the
+        # per-worker add("X", ...) are PARKD_X in parkd's journal.
+        if path.parent.name == "service":
+            fields |= {"PARKD_" + f for f in
+                       re.findall(r'(?:Name|add)\("([A-Z_]+)"', text)}
     fields.discard("PARKD_TEST_FAULT")  # a test hook, not a journal field
     if len(fields) < 15:
         failures.append(f"too few PARKD_* fields found in the sources: {sorted(fields)}")
