@@ -1,7 +1,6 @@
 #include "daemon/http/http_date.h"
 
 #include <ctime>
-#include <regex>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -20,11 +19,10 @@ TEST(HttpDateTest, CurrentIsNowAndStableWithinASecond) {
   const time_t before = time(nullptr);
   const std::string now(CurrentHttpDate());
   const time_t after = time(nullptr);
-  EXPECT_TRUE(std::regex_match(
-      now, std::regex("(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} "
-                      "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
-                      "[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT")))
-      << now;
+  // IMF-fixdate has a fixed width: "Sun, 06 Nov 1994 08:49:37 GMT". (Its
+  // fields are checked through FormatHttpDate above; std::regex is avoided:
+  // g++ 12 under ASan warns inside <regex>.)
+  EXPECT_EQ(now.size(), 29u) << now;
   // The coarse clock may trail by a tick: allow the second before.
   bool matches = false;
   for (time_t t = before - 1; t <= after; ++t) {
