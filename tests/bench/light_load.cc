@@ -3,7 +3,8 @@
 // `./dev.sh compare` beside Tokio's and Asio's programs in bench/peers/.
 //
 // Environment: light_load.h's (WORKERS, WORK_US, PERIOD_US, BURST,
-// DURATION_S, WARMUP_MS, IDLE_S), and SPIN_US / SLICE_US as in
+// DURATION_S, WARMUP_MS, IDLE_S), COUNTERS=1 (the pool's counters after
+// the run), and SPIN_US / SLICE_US as in
 // runtime_workloads (RuntimeOptions.spin_before_park_us, worker_slice_us;
 // unset: the defaults).
 #include "light_load.h"
@@ -35,11 +36,24 @@ int main() {
   }
   std::printf("# parkd SPIN_US=%d SLICE_US=%d\n", options.spin_before_park_us,
               options.worker_slice_us);
-  return park_bench::RunLightLoad(
+  const int rc = park_bench::RunLightLoad(
       "parkd", cfg, [&](const park_bench::LightLoadTask& task) {
         if (absl::Status s = (*rt)->Spawn(task); !s.ok()) {
           std::fprintf(stderr, "spawn: %s\n", s.ToString().c_str());
           std::exit(1);
         }
       });
+  if (park_bench::EnvSize("COUNTERS", 0) != 0) {
+    // What the pool did over the whole run (warm-up and idle included):
+    // which wakeups and parks the load cost.
+    const park::WorkerCounters t = (*rt)->counters().total;
+    std::printf(
+        "# counters: tasks_run %lu parks_driver %lu parks_condvar %lu "
+        "unparks_driver %lu unparks_condvar %lu unparks_noop %lu spurious %lu "
+        "steals %lu inject_pulls %lu spins %lu spins_found %lu\n",
+        t.tasks_run, t.parks_driver, t.parks_condvar, t.unparks_driver,
+        t.unparks_condvar, t.unparks_noop, t.spurious_wakeups, t.steals,
+        t.inject_pulls, t.spins, t.spins_found);
+  }
+  return rc;
 }

@@ -82,6 +82,7 @@ inline clockid_t ThreadCpuClock(pid_t tid) {
 struct RuntimeUsage {
   int64_t cpu_ns = 0;
   uint64_t switches = 0;
+  uint64_t involuntary = 0;  // of `switches`: preemptions
 
   static RuntimeUsage Take(pid_t submitter) {
     RuntimeUsage u;
@@ -98,10 +99,12 @@ struct RuntimeUsage {
                            "/status");
       std::string line;
       while (std::getline(status, line)) {
-        if (line.rfind("voluntary_ctxt_switches:", 0) == 0 ||
-            line.rfind("nonvoluntary_ctxt_switches:", 0) == 0) {
-          u.switches +=
+        const bool voluntary = line.rfind("voluntary_ctxt_switches:", 0) == 0;
+        if (voluntary || line.rfind("nonvoluntary_ctxt_switches:", 0) == 0) {
+          const uint64_t v =
               std::strtoull(line.c_str() + line.find(':') + 1, nullptr, 10);
+          u.switches += v;
+          if (!voluntary) u.involuntary += v;
         }
       }
     }
@@ -217,6 +220,8 @@ int RunLightLoad(const char* runtime, const LightLoadConfig& cfg,
       static_cast<double>(after.cpu_ns - before.cpu_ns - own_ns) / n / 1000.0);
   std::printf("switches_per_task %.3f\n",
               static_cast<double>(after.switches - before.switches) / n);
+  std::printf("# of which involuntary (preempted): %.3f per task\n",
+              static_cast<double>(after.involuntary - before.involuntary) / n);
   std::printf("start_p50_us %.3f\n", MedianSorted(start_us));
   std::printf("start_p99_us %.3f\n", PercentileSorted(start_us, 99.0));
   std::printf("idle_cpu_us_per_s %.3f\n",

@@ -34,7 +34,7 @@ class Worker;
 // intake gate and of concurrent shutdowns with them). Never set in
 // production; unset they cost one predictable branch.
 enum class HookPoint {
-  kOutsideSpawnAdmitted,  // an outside Spawn passed the gate, not yet pushed
+  kOutsideSpawnAdmitted,  // an outside Spawn passed the flags, not yet pushed
   kOutsideTimerAdmitted,  // an outside RunAt passed the gate, not yet added
   kDrainWaiting,          // Drain set draining and waits for the live count
   kDrainDecided,          // Drain decided `completed`, not yet shut down
@@ -84,7 +84,7 @@ class RuntimeCore {
  private:
   friend class Worker;
   // Counts the calling thread in intake_ for its lifetime (the gate that
-  // outside Spawn/RunAt pass before they check the phase; runtime_core.cc).
+  // outside RunAt passes before it checks the phase; runtime_core.cc).
   class IntakeGuard;
   // Counts a Drain or Shutdown in progress (the destructor waits for 0).
   class CallGuard;
@@ -92,13 +92,15 @@ class RuntimeCore {
   RuntimeCore(const RuntimeOptions& options,
               std::shared_ptr<SharedDriver> shared, int num_workers);
 
-  // Whether an outside caller may add work now: not draining, not shut
+  // Whether an outside caller may add a timer now: not draining, not shut
   // down. Call with an IntakeGuard alive.
   bool AdmitsOutsideWork() const;
   void Hook(HookPoint point) const {
     if (test_hook_) [[unlikely]] test_hook_(point);
   }
-  // Waits until no outside Spawn/RunAt is between its gate and its push.
+  // The error of an outside Spawn refused by a drain or a shutdown.
+  absl::Status RefusedSpawn() const;
+  // Waits until no outside RunAt is between its gate and its timer add.
   void AwaitIntakeClosed() const;
 
   // Wakes one sleeping worker if the idle rules say so.
@@ -132,8 +134,8 @@ class RuntimeCore {
   // set under shutdown_mu_ only.
   alignas(64) std::atomic<bool> draining_{false};
   std::atomic<bool> shut_down_{false};
-  // Outside Spawn/RunAt calls between their phase check and the end of
-  // their push. Written only by outside callers: its own cache line.
+  // Outside RunAt calls between their phase check and the end of their
+  // timer add. Written only by outside callers: its own cache line.
   alignas(64) std::atomic<uint64_t> intake_{0};
   // Serialises Shutdown: a second caller waits until the first has joined
   // the workers. calls_ counts Drain/Shutdown calls in progress.
