@@ -1,9 +1,9 @@
 /*
  * protocol_no_producer_fence.pml: protocol.pml without the fence in
- * Idle::NotifyShouldWakeup (the code before the fix), to show that on x86
- * a local push can be stranded. The test
- * model_protocol_no_producer_fence_detected passes only if SPIN reports a
- * violation.
+ * Worker::NotifyAfterLocalPush (the code before the fix, where Schedule
+ * called NotifyParked right after its push), to show that on x86 a local
+ * push can be stranded. The test model_protocol_no_producer_fence_detected
+ * passes only if SPIN reports a violation.
  *
  * The bug (NO_PRODUCER_FENCE): a worker's local push (LocalQueue::
  * TryPushBack's tail_ store, release: a plain mov) is followed by the load

@@ -1,13 +1,13 @@
 /*
  * protocol_run_at_race.pml: protocol.pml with RunAt racing Drain and
  * Shutdown as in the code before the intake_ gate, to show that a timer
- * can be added after Shutdown cancelled the timers. The test
+ * could be added after Shutdown cancelled the timers. The test
  * model_protocol_run_at_race_detected passes only if SPIN reports a
  * violation.
  *
- * The bug (DRAIN_RACE, with RunAt only): Runtime::RunTaskAt checks
- * shut_down_ and draining_, then adds the timer. Between the two, Drain
- * reads LiveTasks() == 0 and Shutdown runs to its end, CancelAllTimers
+ * The bug (DRAIN_RACE, with RunAt only): RunTaskAt checks shut_down_ and
+ * draining_, then adds the timer. Between the two, Drain reads
+ * LiveTasks() == 0 and Shutdown runs to its end, CancelAllTimers
  * included; the timer is then added to the driver, where it stays (RunAt
  * returned OK, it never fires, nothing counts it): the Checker finds a
  * timer in the driver after Shutdown.
