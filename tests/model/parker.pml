@@ -218,8 +218,8 @@
  *     SCENARIO_SHUTDOWN   3.7M / 7.3M states,   4 s / 14 s
  *     SCENARIO_HANDOFF    275k / 551k states,   1 s /  1 s
  *     parker_handoff3     4.5M / 9.0M states,   5 s / 29 s
- *   This file's run takes about 60 s (6 pan compiles included), the whole
- *   model suite (6 tests) about 110 s of CPU. WAKE_SEQ_COUNTER verifies
+ *   This file's run takes about 60 s (6 pan compiles included), the
+ *   parker's six tests about 100 s of CPU. WAKE_SEQ_COUNTER verifies
  *   too (by hand, PAN_MEMLIM=12000): UNPARK 19.8M / 39.6M states, SHUTDOWN
  *   with SPURIOUS=1 22.1M / 44.2M, HANDOFF 1.1M / 2.2M, handoff3 9.5M /
  *   19.0M.
