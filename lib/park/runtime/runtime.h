@@ -66,7 +66,9 @@ struct RuntimeOptions {
   // I/O and timers are served even when no worker is idle. 1..2^20.
   int event_interval = 61;
   // How long a worker that found no work keeps looking before it parks,
-  // while another worker is running tasks. 0 parks at once, as Tokio does.
+  // while another worker is running tasks (each spin in a row that found
+  // nothing halves the next, down to an eighth; one that finds work
+  // restores it). 0 parks at once, as Tokio does.
   // Costs at most this much CPU per idle moment of a busy pool; an idle
   // pool never spins. 0..1000.
   int spin_before_park_us = 20;

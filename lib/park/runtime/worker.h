@@ -65,6 +65,8 @@ class Worker {
   Task* Search();
   // After a failed search: keeps searching for up to spin_before_park_us
   // while another worker is running tasks, instead of parking at once.
+  // Adaptive: each spin in a row that found nothing halves the next one's
+  // budget (down to an eighth), and one spin that finds work restores it.
   // Returns a task found, or null (then park).
   Task* SpinSearch();
   // Takes a batch from the inject queue: returns its first task, having
@@ -101,6 +103,9 @@ class Worker {
   int lifo_polls_ = 0;
   uint32_t tick_ = 0;
   uint32_t last_inject_tick_ = 0;  // tick of the last inject pull
+  // SpinSearch's back-off: the run of spins that found nothing, up to 3
+  // (owner only).
+  uint32_t spin_misses_ = 0;
   bool searching_ = false;
   // True while this worker is inside a park: tasks that driver callbacks
   // schedule then batch their wakeup (deferred_notify_) until it returns.
