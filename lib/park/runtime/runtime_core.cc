@@ -1,7 +1,5 @@
 #include "park/runtime/runtime_core.h"
 
-#include <sched.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -133,8 +131,8 @@ void RuntimeCore::AbortIfOnWorker(const char* what) const {
 // drainer's read sees the caller counted and waits for intake_ to fall to
 // 0. That fall is a release RMW, and the drainer's read of 0 acquires it
 // (every write to intake_ is an RMW, so the release sequence reaches any
-// later value): the push it followed, counted by inject_.accepted() or
-// timers_added_, is visible to the LiveTasks() that comes after. So a
+// later value): the timer add it followed, counted by timers_added_, is
+// visible to the LiveTasks() that comes after. So a
 // RunAt that returned OK is either seen by Drain's live count or was
 // refused, and no timer is added after Shutdown's CancelAllTimers. (Not on
 // the Spawn path: two RMWs per outside spawn cost spawn_many_remote_idle
@@ -187,10 +185,7 @@ absl::Status RuntimeCore::SpawnTask(std::unique_ptr<Task> task) {
     // From inside the pool, also while draining: in-flight work finishes.
     // A worker runs only until Shutdown joins it, so this push comes
     // before Shutdown drops what is queued.
-    if (shut_down_.load(std::memory_order_relaxed)) {
-      return absl::FailedPreconditionError(
-          "Runtime::Spawn: the runtime is shut down; the task was not run");
-    }
+    if (shut_down_.load(std::memory_order_relaxed)) return RefusedSpawn();
     w->Schedule(task.release(), Worker::Origin::kSpawn);
     return absl::OkStatus();
   }
@@ -200,7 +195,7 @@ absl::Status RuntimeCore::SpawnTask(std::unique_ptr<Task> task) {
   // accepted() before it is visible, which the closer then reads: Drain
   // waits for it, Shutdown counts it as abandoned) or finds the queue
   // closed and is refused. No window between a check and the push.
-  if (draining_.load() || shut_down_.load()) return RefusedSpawn();
+  if (!AdmitsOutsideWork()) return RefusedSpawn();
   Hook(HookPoint::kOutsideSpawnAdmitted);
   if (std::unique_ptr<Task> refused = inject_.Push(std::move(task))) {
     return RefusedSpawn();

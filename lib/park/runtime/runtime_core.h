@@ -92,8 +92,9 @@ class RuntimeCore {
   RuntimeCore(const RuntimeOptions& options,
               std::shared_ptr<SharedDriver> shared, int num_workers);
 
-  // Whether an outside caller may add a timer now: not draining, not shut
-  // down. Call with an IntakeGuard alive.
+  // Not draining, not shut down. For an outside RunAt, with an IntakeGuard
+  // alive, this decides; for an outside Spawn it is only a fast refusal
+  // (the inject queue's close decides).
   bool AdmitsOutsideWork() const;
   void Hook(HookPoint point) const {
     if (test_hook_) [[unlikely]] test_hook_(point);
