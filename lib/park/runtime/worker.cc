@@ -35,7 +35,8 @@ inline void CpuRelax() {
 
 }  // namespace
 
-Worker::Worker(RuntimeCore& runtime, int index, std::shared_ptr<SharedDriver> shared)
+Worker::Worker(RuntimeCore& runtime, int index,
+               std::shared_ptr<SharedDriver> shared)
     : runtime_(runtime),
       index_(index),
       parker_(std::make_unique<Parker>(std::move(shared))),
@@ -309,7 +310,8 @@ void Worker::NotifyAfterLocalPush() {
   // this fence and the parker's (ParkUntilWork) the C++ model's rule for
   // two seq_cst fences applies: whichever fence is first in their total
   // order, the other side's later load sees the earlier side's write. The
-  // cost is one mfence per local push that may notify (a yield, or a spawn
+  // cost is one full fence (g++: `lock or` on the stack) per local push
+  // that may notify (a yield, or a spawn
   // that displaced the LIFO slot); the first spawn of a task goes to the
   // LIFO slot, which nobody else can take, and needs none.
   std::atomic_thread_fence(std::memory_order_seq_cst);
