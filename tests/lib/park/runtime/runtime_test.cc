@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -404,10 +407,38 @@ TEST(RuntimeTest, ShutdownCountsAndDestroysWhatIsQueued) {
   EXPECT_EQ(alive.load(), 0);
 }
 
+// How many of this process's "park-worker-N" threads the kernel shows
+// asleep (state S in /proc/self/task/*/stat). parked_now is set when a worker
+// joins the sleepers set, before its parker counts the park and blocks; a
+// worker that is asleep in the kernel has done both.
+int WorkersAsleepInKernel() {
+  int asleep = 0;
+  for (const auto& task :
+       std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream stat(task.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;  // the thread exited
+    // "tid (comm) S ...": comm may hold spaces, so split at the last ')'.
+    const size_t open = line.find('(');
+    const size_t close = line.rfind(')');
+    if (open == std::string::npos || close == std::string::npos ||
+        close + 2 >= line.size()) {
+      continue;
+    }
+    const std::string comm = line.substr(open + 1, close - open - 1);
+    if (comm.rfind("park-worker-", 0) == 0 && line[close + 2] == 'S') ++asleep;
+  }
+  return asleep;
+}
+
 TEST(RuntimeTest, IdlePoolDoesNotWakeUp) {
   auto rt = Make(2);
-  ASSERT_TRUE(testing::Await(
-      [&] { return rt->counters().total.parked_now == 2; }));
+  // Both in the sleepers set and both blocked in the kernel: from here on,
+  // any park, wakeup or driver turn is one the idle pool should not make.
+  ASSERT_TRUE(testing::Await([&] {
+    return rt->counters().total.parked_now == 2 &&
+           WorkersAsleepInKernel() == 2;
+  }));
   const RuntimeCounters before = rt->counters();
   // An observation window, not a wait for another thread: nothing should
   // happen in it.
