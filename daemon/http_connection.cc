@@ -184,33 +184,41 @@ void HttpConnection::FlushLocked() {
 }
 
 void HttpConnection::RearmTimerLocked() {
+  if (closed_) return;
+  if (parser_.mid_request()) {
+    deadline_ = request_started_ + limits_.request_timeout;  // slowloris bound
+  } else if (slots_.empty() && out_.empty()) {
+    deadline_ = Clock::now() + limits_.idle_timeout;
+  } else {
+    deadline_.reset();  // answering: the work's own completion re-arms
+    return;
+  }
+  if (timer_ && timer_at_ <= *deadline_) return;  // fires early, re-arms
+  ArmTimerLocked(*deadline_);
+}
+
+void HttpConnection::ArmTimerLocked(Clock::time_point at) {
   if (timer_) runtime_.Cancel(*timer_);
   timer_.reset();
-  if (closed_) return;
-  Clock::time_point deadline;
-  if (parser_.mid_request()) {
-    deadline = request_started_ + limits_.request_timeout;  // slowloris bound
-  } else if (slots_.empty() && out_.empty()) {
-    deadline = Clock::now() + limits_.idle_timeout;
-  } else {
-    return;  // answering: the work's own completion re-arms
-  }
   std::weak_ptr<HttpConnection> weak = weak_from_this();
-  absl::StatusOr<park::TimerHandle> t = runtime_.RunAt(deadline, [weak] {
+  absl::StatusOr<park::TimerHandle> t = runtime_.RunAt(at, [weak] {
     if (auto self = weak.lock()) self->OnTimer();
   });
-  if (t.ok()) timer_ = *t;
+  if (!t.ok()) return;
+  timer_ = *t;
+  timer_at_ = at;
 }
 
 void HttpConnection::OnTimer() {
   std::lock_guard<std::mutex> lock(mu_);
   if (closed_) return;
   timer_.reset();
+  if (!deadline_) return;  // answering: RearmTimerLocked arms again after
+  if (Clock::now() < *deadline_) {
+    ArmTimerLocked(*deadline_);  // armed for an earlier deadline than now
+    return;
+  }
   if (parser_.mid_request() && reading_) {
-    if (Clock::now() < request_started_ + limits_.request_timeout) {
-      RearmTimerLocked();
-      return;
-    }
     reading_ = false;
     slots_.push_back(Slot{
         next_seq_++, true, true,
