@@ -51,12 +51,14 @@ absl::Status HttpConnection::Open() {
 void HttpConnection::OnReady(uint32_t events) {
   std::lock_guard<std::mutex> lock(mu_);
   if (closed_) return;
-  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) ReadLocked();
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+    ReadLocked(/*until_eagain=*/(events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0);
+  }
   if (!closed_) FlushLocked();
   if (!closed_) RearmTimerLocked();
 }
 
-void HttpConnection::ReadLocked() {
+void HttpConnection::ReadLocked(bool until_eagain) {
   char buf[16384];
   while (reading_ && !closed_) {
     const ssize_t n = ::read(fd_.get(), buf, sizeof buf);
@@ -76,6 +78,7 @@ void HttpConnection::ReadLocked() {
       if (parser_.state() != http::RequestParser::State::kReading) {
         reading_ = false;  // answered what came; close once flushed
       }
+      if (static_cast<size_t>(n) < sizeof buf && !until_eagain) return;
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -237,7 +240,7 @@ void HttpConnection::CloseIfIdle() {
   // A request the client sent before the drain began may sit unread in the
   // socket (its readiness task not run yet): read it, so it is answered
   // (with "Connection: close") instead of cut off.
-  ReadLocked();
+  ReadLocked(/*until_eagain=*/true);
   if (closed_) return;
   if (IdleLocked() && out_.empty()) {
     CloseLocked();
