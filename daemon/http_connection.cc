@@ -51,12 +51,14 @@ absl::Status HttpConnection::Open() {
 void HttpConnection::OnReady(uint32_t events) {
   std::lock_guard<std::mutex> lock(mu_);
   if (closed_) return;
-  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) ReadLocked();
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+    ReadLocked(/*until_eagain=*/(events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0);
+  }
   if (!closed_) FlushLocked();
   if (!closed_) RearmTimerLocked();
 }
 
-void HttpConnection::ReadLocked() {
+void HttpConnection::ReadLocked(bool until_eagain) {
   char buf[16384];
   while (reading_ && !closed_) {
     const ssize_t n = ::read(fd_.get(), buf, sizeof buf);
@@ -76,6 +78,7 @@ void HttpConnection::ReadLocked() {
       if (parser_.state() != http::RequestParser::State::kReading) {
         reading_ = false;  // answered what came; close once flushed
       }
+      if (static_cast<size_t>(n) < sizeof buf && !until_eagain) return;
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -184,33 +187,41 @@ void HttpConnection::FlushLocked() {
 }
 
 void HttpConnection::RearmTimerLocked() {
+  if (closed_) return;
+  if (parser_.mid_request()) {
+    deadline_ = request_started_ + limits_.request_timeout;  // slowloris bound
+  } else if (slots_.empty() && out_.empty()) {
+    deadline_ = Clock::now() + limits_.idle_timeout;
+  } else {
+    deadline_.reset();  // answering: the work's own completion re-arms
+    return;
+  }
+  if (timer_ && timer_at_ <= *deadline_) return;  // fires early, re-arms
+  ArmTimerLocked(*deadline_);
+}
+
+void HttpConnection::ArmTimerLocked(Clock::time_point at) {
   if (timer_) runtime_.Cancel(*timer_);
   timer_.reset();
-  if (closed_) return;
-  Clock::time_point deadline;
-  if (parser_.mid_request()) {
-    deadline = request_started_ + limits_.request_timeout;  // slowloris bound
-  } else if (slots_.empty() && out_.empty()) {
-    deadline = Clock::now() + limits_.idle_timeout;
-  } else {
-    return;  // answering: the work's own completion re-arms
-  }
   std::weak_ptr<HttpConnection> weak = weak_from_this();
-  absl::StatusOr<park::TimerHandle> t = runtime_.RunAt(deadline, [weak] {
+  absl::StatusOr<park::TimerHandle> t = runtime_.RunAt(at, [weak] {
     if (auto self = weak.lock()) self->OnTimer();
   });
-  if (t.ok()) timer_ = *t;
+  if (!t.ok()) return;
+  timer_ = *t;
+  timer_at_ = at;
 }
 
 void HttpConnection::OnTimer() {
   std::lock_guard<std::mutex> lock(mu_);
   if (closed_) return;
   timer_.reset();
+  if (!deadline_) return;  // answering: RearmTimerLocked arms again after
+  if (Clock::now() < *deadline_) {
+    ArmTimerLocked(*deadline_);  // armed for an earlier deadline than now
+    return;
+  }
   if (parser_.mid_request() && reading_) {
-    if (Clock::now() < request_started_ + limits_.request_timeout) {
-      RearmTimerLocked();
-      return;
-    }
     reading_ = false;
     slots_.push_back(Slot{
         next_seq_++, true, true,
@@ -229,7 +240,7 @@ void HttpConnection::CloseIfIdle() {
   // A request the client sent before the drain began may sit unread in the
   // socket (its readiness task not run yet): read it, so it is answered
   // (with "Connection: close") instead of cut off.
-  ReadLocked();
+  ReadLocked(/*until_eagain=*/true);
   if (closed_) return;
   if (IdleLocked() && out_.empty()) {
     CloseLocked();

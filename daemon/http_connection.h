@@ -69,13 +69,26 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   };
 
   void OnReady(uint32_t events);
-  void ReadLocked();
+  // Reads and handles what the socket holds. A short read means the
+  // receive queue is empty (a stream socket): any byte that arrives later raises a new
+  // edge, so the read that would only say EAGAIN is skipped, as nginx does.
+  // Not so for the end of the stream: a FIN already reported with the data
+  // raises no new edge, so `until_eagain` (set when the event carried
+  // RDHUP, HUP or ERR, and outside readiness) reads on to EOF or EAGAIN.
+  void ReadLocked(bool until_eagain);
   void HandleLocked(const http::Request& request);
   void QueueLocked(const http::Response& response, bool keep_alive);
   void StartWork(uint64_t seq, http::WorkOrder order, bool keep_alive);
   void CompleteWork(uint64_t seq, http::WorkOrder order, bool keep_alive);
   void FlushLocked();
+  // Records the deadline the connection's state calls for (request or idle
+  // timeout, none while answering) and makes sure a timer fires at or
+  // before it. The armed timer is only moved earlier, never later: one that
+  // fires early re-arms at the recorded deadline (OnTimer), so a busy
+  // keep-alive connection costs no timer operation per request (each was a
+  // TimerSet lock, a tree insert and erase, and often a timerfd_settime).
   void RearmTimerLocked();
+  void ArmTimerLocked(Clock::time_point at);
   void OnTimer();
   void CloseLocked();
   bool IdleLocked() const { return slots_.empty() && !parser_.mid_request(); }
@@ -97,6 +110,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   bool closed_ = false;
   bool close_when_flushed_ = false;
   std::optional<park::TimerHandle> timer_;
+  Clock::time_point timer_at_{};   // when timer_ fires, if set
+  std::optional<Clock::time_point> deadline_;  // what the state calls for
   Clock::time_point request_started_{};
 };
 

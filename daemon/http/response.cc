@@ -33,9 +33,16 @@ std::string Serialize(const Response& response, bool keep_alive,
   }
   const bool not_modified = response.status == 304;
   const bool close = !keep_alive || response.close;
-  std::string out = absl::StrCat("HTTP/1.1 ", response.status, " ",
-                                 ReasonPhrase(response.status),
-                                 "\r\nDate: ", date);
+  const absl::string_view reason = ReasonPhrase(response.status);
+  // One allocation per response: the fixed text is under 160 bytes
+  // ("HTTP/1.1 ", the names of the fields, their CRLFs, the status and the
+  // length), and every variable part is counted.
+  std::string out;
+  out.reserve(160 + reason.size() + date.size() +
+              response.content_type.size() + response.allow.size() +
+              response.body.size());
+  absl::StrAppend(&out, "HTTP/1.1 ", response.status, " ", reason,
+                  "\r\nDate: ", date);
   if (!not_modified) {
     if (!response.content_type.empty()) {
       absl::StrAppend(&out, "\r\nContent-Type: ", response.content_type);
