@@ -52,7 +52,8 @@ void HttpConnection::OnReady(uint32_t events) {
   std::lock_guard<std::mutex> lock(mu_);
   if (closed_) return;
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
-    ReadLocked(/*until_eagain=*/(events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0);
+    ReadLocked(/*until_eagain=*/(events &
+                                 (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0);
   }
   if (!closed_) FlushLocked();
   if (!closed_) RearmTimerLocked();

@@ -70,8 +70,9 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
 
   void OnReady(uint32_t events);
   // Reads and handles what the socket holds. A short read means the
-  // receive queue is empty (a stream socket): any byte that arrives later raises a new
-  // edge, so the read that would only say EAGAIN is skipped, as nginx does.
+  // receive queue is empty (a stream socket): any byte that arrives later
+  // raises a new edge, so the read that would only say EAGAIN is skipped,
+  // as nginx does.
   // Not so for the end of the stream: a FIN already reported with the data
   // raises no new edge, so `until_eagain` (set when the event carried
   // RDHUP, HUP or ERR, and outside readiness) reads on to EOF or EAGAIN.
