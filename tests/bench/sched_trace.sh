@@ -77,7 +77,6 @@ awk -v comm="$comm" -v main_pid="$main_pid" '
   }
   /sched_waking:/ {
     # The waker is the thread on whose CPU the event fired.
-    name = $0; sub(/^.*sched_waking: comm=/, "", name); sub(/ pid=.*$/, "", name)
     wp = $0; sub(/^.*sched_waking: comm=.* pid=/, "", wp); sub(/ .*$/, "", wp)
     waker_cpu[wp] = cpu
     next
@@ -104,15 +103,23 @@ awk -v comm="$comm" -v main_pid="$main_pid" '
     key = name "(" pp ")"
     if (st == "R" || st == "R+") invol[key]++; else vol[key]++
     on_cpu[key, cpu]++
+    if (cpu > max_cpu) max_cpu = cpu
     keys[key] = 1
   }
   END {
-    printf "# sched_trace: %s\n", comm
-    printf "%-28s %8s %8s %10s %8s %8s %8s %8s\n", "thread", "woken", "same_cpu",
-           "preempting", "sw_vol", "sw_invol", "on_cpu0", "on_cpu1"
+    # A leading 0 (headers) or 1 (rows) keeps the headers first through
+    # the sort below; the cut after it drops the digit again.
+    printf "0 # sched_trace: %s (switches_by_cpu: cpu:count for each CPU the\n", comm
+    printf "0 # thread was switched out on)\n"
+    printf "0 %-28s %8s %8s %10s %8s %8s  %s\n", "thread", "woken", "same_cpu",
+           "preempting", "sw_vol", "sw_invol", "switches_by_cpu"
     for (k in woken) keys[k] = 1
     for (k in keys) {
-      printf "%-28s %8d %8d %10d %8d %8d %8d %8d\n", k, woken[k], same[k],
-             preempting[k], vol[k], invol[k], on_cpu[k, 0], on_cpu[k, 1]
+      by_cpu = ""
+      for (c = 0; c <= max_cpu; c++) {
+        if ((k, c) in on_cpu) by_cpu = by_cpu " " c ":" on_cpu[k, c]
+      }
+      printf "1 %-28s %8d %8d %10d %8d %8d %s\n", k, woken[k], same[k],
+             preempting[k], vol[k], invol[k], by_cpu
     }
-  }' "$out" | sort
+  }' "$out" | sort -k1,1n -k2,2 | cut -c3-
