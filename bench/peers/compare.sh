@@ -21,6 +21,9 @@
 #   HTTP_DURATION_S (5), HTTP_WORKERS (2)
 #                           wrk seconds per server; parkd workers and nginx
 #                           worker processes
+#   HTTP_SERVER_CPUS, HTTP_WRK_CPUS (unset)
+#                           CPU lists (taskset -c) for the servers and for
+#                           wrk, e.g. 0 and 1; unset, the kernel places them
 #   QUICK=1                 a smoke run (about 1.5 minutes): RUNS=1 REPS=3
 #                           WAKE_TRIALS=200 LIGHT_DURATION_S=1 IDLE_S=1
 #                           HTTP_DURATION_S=2, unless set otherwise
@@ -67,6 +70,15 @@ for w in $WORKER_COUNTS; do
   [[ $w =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: WORKER_COUNTS must list whole numbers from 1, got '$w'" >&2; exit 2; }
 done
 [[ $FORMAT == text || $FORMAT == md ]] || { echo "compare.sh: FORMAT must be text or md, got '$FORMAT'" >&2; exit 2; }
+# Prefixes for the /healthz rows: each server and wrk on CPUs of their own,
+# or (empty) wherever the kernel puts them.
+server_pin=() wrk_pin=()
+for v in HTTP_SERVER_CPUS HTTP_WRK_CPUS; do
+  [[ -z ${!v:-} ]] || taskset -c "${!v}" true 2>/dev/null ||
+    { echo "compare.sh: $v must be a list of this machine's CPUs as taskset -c takes it (e.g. 0, or 0-1,3; CPUs here: $(taskset -cp $$ | sed 's/.*: //')), got '${!v}'" >&2; exit 2; }
+done
+[[ -z ${HTTP_SERVER_CPUS:-} ]] || server_pin=(taskset -c "$HTTP_SERVER_CPUS")
+[[ -z ${HTTP_WRK_CPUS:-} ]] || wrk_pin=(taskset -c "$HTTP_WRK_CPUS")
 
 # ---- what must be installed (./dev.sh compare installs it) ----
 missing=()
@@ -208,7 +220,7 @@ http {
   }
 }
 EOF
-  "$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" -g 'daemon off;' \
+  "${server_pin[@]}" "$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" -g 'daemon off;' \
     >"$dir/logs/stdout" 2>&1 &
   nginx_pid=$!
   wait_http "http://127.0.0.1:$port/healthz" "$nginx_pid" ||
@@ -223,7 +235,7 @@ workers = $HTTP_WORKERS
 [listen]
 tcp = ["127.0.0.1:$port"]
 EOF
-  "$BUILD/daemon/parkd" --config "$TMP/parkd.toml" 2>"$TMP/parkd.log" &
+  "${server_pin[@]}" "$BUILD/daemon/parkd" --config "$TMP/parkd.toml" 2>"$TMP/parkd.log" &
   parkd_pid=$!
   wait_http "http://127.0.0.1:$port/healthz" "$parkd_pid" ||
     { echo "compare.sh: parkd did not start:" >&2; cat "$TMP/parkd.log" >&2; exit 1; }
@@ -241,7 +253,7 @@ EOF
 wrk_healthz() {
   local raw=$2.wrk took attempt rc=0
   for attempt in 1 2; do
-    bounded $((HTTP_DURATION_S + 30)) "$raw" wrk -t2 -c64 -d"${HTTP_DURATION_S}s" \
+    bounded $((HTTP_DURATION_S + 30)) "$raw" "${wrk_pin[@]}" wrk -t2 -c64 -d"${HTTP_DURATION_S}s" \
       --timeout 2s --latency "http://127.0.0.1:$1/healthz" || { rc=$?; break; }
     took=$(awk '/ requests in / {
         v = $4; sub(/,$/, "", v)
@@ -312,7 +324,7 @@ done
 # ---- the table ----
 {
   echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), Linux $(uname -r)"
-  echo "# RUNS=$RUNS interleaved; REPS=$REPS WAKE_TRIALS=$WAKE_TRIALS LIGHT_DURATION_S=$LIGHT_DURATION_S IDLE_S=$IDLE_S WORK_US=$WORK_US HTTP_DURATION_S=$HTTP_DURATION_S HTTP_WORKERS=$HTTP_WORKERS"
+  echo "# RUNS=$RUNS interleaved; REPS=$REPS WAKE_TRIALS=$WAKE_TRIALS LIGHT_DURATION_S=$LIGHT_DURATION_S IDLE_S=$IDLE_S WORK_US=$WORK_US HTTP_DURATION_S=$HTTP_DURATION_S HTTP_WORKERS=$HTTP_WORKERS${HTTP_SERVER_CPUS:+ HTTP_SERVER_CPUS=$HTTP_SERVER_CPUS}${HTTP_WRK_CPUS:+ HTTP_WRK_CPUS=$HTTP_WRK_CPUS}"
   echo "# cells: median over runs; [wN] rows in microseconds; ratios: parkd / peer"
 } | tee "$OUT/table.txt"
 awk -F'\t' -v fmt="$FORMAT" -f bench/peers/table.awk "$INDEX" | tee -a "$OUT/table.txt"
