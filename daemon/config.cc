@@ -163,7 +163,11 @@ const std::vector<std::pair<std::string, std::vector<Key>>>& Tables() {
                    [](Config* c, int64_t v) {
                      c->spin_before_park_us = static_cast<int>(v);
                    }),
-            SliceKey()}},
+            SliceKey(),
+            IntKey("runtime.searcher_wake_delay_us", 0, 100000,
+                   [](Config* c, int64_t v) {
+                     c->searcher_wake_delay_us = static_cast<int>(v);
+                   })}},
           {"daemon",
            {IntKey("daemon.drain_timeout_ms", 0, 600000,
                    [](Config* c, int64_t v) { c->drain_timeout_ms = v; }),
@@ -357,6 +361,7 @@ std::string FormatConfig(const Config& c) {
       "[runtime]\nworkers = ", c.workers,
       "\nspin_before_park_us = ", c.spin_before_park_us,
       "\nworker_slice_us = ", c.worker_slice_us,
+      "\nsearcher_wake_delay_us = ", c.searcher_wake_delay_us,
       "\n\n[daemon]\ndrain_timeout_ms = ", c.drain_timeout_ms,
       "\nstats_interval_s = ", c.stats_interval_s,
       "\nwatchdog_stall_ms = ", c.watchdog_stall_ms,

@@ -34,6 +34,10 @@ struct Config {
   // [runtime] worker_slice_us: the scheduler time slice workers ask for;
   // 0 = the kernel's default; otherwise 100..100000.
   int worker_slice_us = 100;
+  // [runtime] searcher_wake_delay_us: how long work queued behind a task on
+  // the worker that will run it may wait before another worker is woken
+  // for it; 0 = at once; 0..100000.
+  int searcher_wake_delay_us = 100;
   // [daemon] drain_timeout_ms: how long a drain may take; 0..600000.
   int64_t drain_timeout_ms = 10000;
   // [daemon] stats_interval_s: counters to the journal this often, skipped

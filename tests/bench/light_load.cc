@@ -4,9 +4,9 @@
 //
 // Environment: light_load.h's (WORKERS, WORK_US, PERIOD_US, BURST,
 // DURATION_S, WARMUP_MS, IDLE_S), COUNTERS=1 (the pool's counters after
-// the run), and SPIN_US / SLICE_US as in
-// runtime_workloads (RuntimeOptions.spin_before_park_us, worker_slice_us;
-// unset: the defaults).
+// the run), and SPIN_US / SLICE_US / WAKE_DELAY_US as in
+// runtime_workloads (RuntimeOptions.spin_before_park_us, worker_slice_us,
+// searcher_wake_delay_us; unset: the defaults).
 #include "light_load.h"
 
 #include <cstdio>
@@ -23,6 +23,8 @@ int main() {
       park_bench::EnvSize("SPIN_US", options.spin_before_park_us));
   options.worker_slice_us = static_cast<int>(
       park_bench::EnvSize("SLICE_US", options.worker_slice_us));
+  options.searcher_wake_delay_us = static_cast<int>(
+      park_bench::EnvSize("WAKE_DELAY_US", options.searcher_wake_delay_us));
   absl::StatusOr<std::unique_ptr<park::Runtime>> rt =
       park::Runtime::Create(options);
   if (!rt.ok()) {
@@ -34,8 +36,9 @@ int main() {
     std::printf("# worker slice not applied: %s\n",
                 std::string((*rt)->worker_slice_status().message()).c_str());
   }
-  std::printf("# parkd SPIN_US=%d SLICE_US=%d\n", options.spin_before_park_us,
-              options.worker_slice_us);
+  std::printf("# parkd SPIN_US=%d SLICE_US=%d WAKE_DELAY_US=%d\n",
+              options.spin_before_park_us, options.worker_slice_us,
+              options.searcher_wake_delay_us);
   const int rc = park_bench::RunLightLoad(
       "parkd", cfg, [&](const park_bench::LightLoadTask& task) {
         if (absl::Status s = (*rt)->Spawn(task); !s.ok()) {

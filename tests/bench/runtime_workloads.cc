@@ -10,7 +10,8 @@
 // WAKE_SLEEP_US (1000), POLICY (condvar_first | most_recent), COUNTERS
 // (print counter totals per workload), REPDUMP (a line per repetition),
 // SPIN_US (RuntimeOptions.spin_before_park_us; 0 parks at once), SLICE_US
-// (RuntimeOptions.worker_slice_us; 0 keeps the kernel's default slice).
+// (RuntimeOptions.worker_slice_us; 0 keeps the kernel's default slice),
+// WAKE_DELAY_US (RuntimeOptions.searcher_wake_delay_us; 0 wakes at once).
 // Arguments: workload names to run only those.
 //
 // Mapping: spawn = Runtime::Spawn; yield_now = a task returning
@@ -53,6 +54,8 @@ struct Cfg : park_bench::WorkloadConfig {
       EnvSize("SPIN_US", park::RuntimeOptions{}.spin_before_park_us));
   int slice_us = static_cast<int>(
       EnvSize("SLICE_US", park::RuntimeOptions{}.worker_slice_us));
+  int wake_delay_us = static_cast<int>(EnvSize(
+      "WAKE_DELAY_US", park::RuntimeOptions{}.searcher_wake_delay_us));
 };
 
 void PrintCounters(const char* name, const Runtime& rt) {
@@ -80,6 +83,7 @@ std::unique_ptr<Runtime> MakeRuntime(const Cfg& cfg) {
   options.wake_policy = cfg.policy;
   options.spin_before_park_us = cfg.spin_us;
   options.worker_slice_us = cfg.slice_us;
+  options.searcher_wake_delay_us = cfg.wake_delay_us;
   absl::StatusOr<std::unique_ptr<Runtime>> rt = Runtime::Create(options);
   if (!rt.ok()) {
     std::fprintf(stderr, "Runtime::Create: %s\n",
@@ -315,8 +319,9 @@ int main(int argc, char** argv) {
   park_bench::CheckWorkloadNames(argc, argv);
   std::printf(
       "# parkd runtime_workloads WORKERS=%zu REPS=%zu WARMUP=%zu "
-      "SPIN_US=%d SLICE_US=%d POLICY=%s\n",
+      "SPIN_US=%d SLICE_US=%d WAKE_DELAY_US=%d POLICY=%s\n",
       cfg.workers, cfg.reps, cfg.warmup, cfg.spin_us, cfg.slice_us,
+      cfg.wake_delay_us,
       cfg.policy == park::WakePolicy::kCondvarFirst ? "condvar_first"
                                                     : "most_recent");
   park_bench::RunWorkloads<Cfg>(

@@ -761,7 +761,11 @@ RunTask_from_searching:
     searching = false
   }
 /* if (last) { fence(seq_cst) (the fix: nothing to drain under TSO);
- *   if (!local_.empty() || runtime_.WorkPending()) NotifyParked(); } */
+ *   if (!local_.empty() || runtime_.WorkPending()) NotifyParked(); }
+ * This is the code with RuntimeOptions.searcher_wake_delay_us = 0. With a
+ * delay, work only in the worker's own queue gets a driver timer instead
+ * of the wakeup (RuntimeCore::DeferWake), which this model does not
+ * contain: not modelled yet. */
   if
   :: last ->
      last = false;

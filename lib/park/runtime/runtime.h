@@ -78,6 +78,14 @@ struct RuntimeOptions {
   // kernel's default; otherwise 100..100000. On kernels without per-thread
   // slices the workers keep the default and worker_slice_status() says why.
   int worker_slice_us = 100;
+  // When the last searching worker takes a task and more work is queued in
+  // its own local queue only (nothing in the inject queue or another
+  // worker's queue), it runs that work itself next and wakes no other
+  // worker at once: a driver timer wakes one if the work is still queued
+  // this long after. So a task that blocks holds back the work queued
+  // behind it for at most this long, and a burst from outside costs one
+  // wakeup instead of two. 0 wakes one at once, as Tokio does. 0..100000.
+  int searcher_wake_delay_us = 100;
 };
 
 // Names a timer made by RunAt/RunAfter.

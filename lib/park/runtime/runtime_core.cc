@@ -31,7 +31,9 @@ absl::Status Validate(const RuntimeOptions& o) {
         CheckRange("global_queue_interval", o.global_queue_interval, 1, 1 << 20),
         CheckRange("max_lifo_polls", o.max_lifo_polls, 0, 1 << 20),
         CheckRange("event_interval", o.event_interval, 1, 1 << 20),
-        CheckRange("spin_before_park_us", o.spin_before_park_us, 0, 1000)}) {
+        CheckRange("spin_before_park_us", o.spin_before_park_us, 0, 1000),
+        CheckRange("searcher_wake_delay_us", o.searcher_wake_delay_us, 0,
+                   100000)}) {
     if (!s.ok()) return s;
   }
   if (o.worker_slice_us != 0 &&
@@ -286,6 +288,47 @@ bool RuntimeCore::WorkPending() const {
     if (!w->local().empty()) return true;
   }
   return false;
+}
+
+bool RuntimeCore::WorkPendingBesides(const Worker* self) const {
+  if (!inject_.empty()) return true;
+  for (auto& w : workers_) {
+    if (w.get() != self && !w->local().empty()) return true;
+  }
+  return false;
+}
+
+void RuntimeCore::DeferWake() {
+  MutexLock lock(&deferred_mu_);
+  if (deferred_wake_) return;  // one pending back-stop covers every queue
+  const auto deadline =
+      Clock::now() + std::chrono::microseconds(options_.searcher_wake_delay_us);
+  deferred_wake_ = shared_->driver().AddTimer(deadline, [this] {
+    // In a driver turn: on a parked worker's, or a busy one's poll.
+    {
+      MutexLock lock(&deferred_mu_);
+      deferred_wake_.reset();
+      deferred_armed_.store(false, std::memory_order_relaxed);
+    }
+    NotifyIfWorkPending();
+  });
+  deferred_armed_.store(true, std::memory_order_relaxed);
+}
+
+void RuntimeCore::CancelDeferredWakeIfNothingQueued() {
+  // Relaxed: a hint that keeps the lock off the parking path when no
+  // deferred wakeup is pending. A stale false leaves one pending: it fires,
+  // finds nothing queued and wakes nobody.
+  if (!deferred_armed_.load(std::memory_order_relaxed)) return;
+  MutexLock lock(&deferred_mu_);
+  if (!deferred_wake_) return;
+  // Looked at under the lock: a worker that queued work and then deferred
+  // its wakeup did both before it took the lock, so this look sees that
+  // work, and a wakeup deferred for it is never cancelled here.
+  if (WorkPending()) return;
+  shared_->driver().CancelTimer(*deferred_wake_);
+  deferred_wake_.reset();
+  deferred_armed_.store(false, std::memory_order_relaxed);
 }
 
 void RuntimeCore::NotifyIfWorkPending() {

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -108,6 +109,18 @@ class RuntimeCore {
   void NotifyParked();
   // Whether any queue (inject or a worker's local queue) holds a task.
   bool WorkPending() const;
+  // The same, not counting `self`'s local queue.
+  bool WorkPendingBesides(const Worker* self) const;
+  // The last searcher's deferred wakeup (RuntimeOptions.
+  // searcher_wake_delay_us; docs/runtime.md, "The last searcher"): a driver
+  // timer that runs NotifyIfWorkPending after the delay, unless cancelled
+  // first. At most one is pending; any thread.
+  void DeferWake() ABSL_LOCKS_EXCLUDED(deferred_mu_);
+  // Drops the pending one if no queue holds a task: the work it was for
+  // has been taken by a worker that runs it. Called by a worker about to
+  // park. (Not on every wakeup: a wakeup that started before the deferral
+  // may end after it, and its worker may have looked too early.)
+  void CancelDeferredWakeIfNothingQueued() ABSL_LOCKS_EXCLUDED(deferred_mu_);
   // The last searcher's rescan before it parks (idle.h).
   void NotifyIfWorkPending();
   void AbortIfOnWorker(const char* what) const;
@@ -149,6 +162,13 @@ class RuntimeCore {
   alignas(64) std::atomic<uint64_t> timers_added_{0};
   std::atomic<uint64_t> timers_cancelled_{0};
   std::atomic<uint64_t> timers_pending_{0};
+  // The deferred wakeup's timer, if one is pending. Lock order: deferred_mu_
+  // before the driver's timer lock (the timer's callback runs without it).
+  Mutex deferred_mu_;
+  std::optional<TimerId> deferred_wake_ ABSL_GUARDED_BY(deferred_mu_);
+  // deferred_wake_ is set; written under deferred_mu_, read without it as
+  // a hint.
+  std::atomic<bool> deferred_armed_{false};
 };
 
 // The core behind a Runtime, for the layers above that are built with this

@@ -265,7 +265,18 @@ void Worker::RunTask(Task* task) {
       // look sees their pushes under the C++ model, not only on x86 (where
       // the locked RMW is already a full barrier).
       std::atomic_thread_fence(std::memory_order_seq_cst);
-      if (!local_.empty() || runtime_.WorkPending()) runtime_.NotifyParked();
+      if (runtime_.WorkPendingBesides(this)) {
+        runtime_.NotifyParked();
+      } else if (!local_.empty()) {
+        // Only our own queue holds more: we run it next. Another worker
+        // is needed only if this task blocks; the deferred wakeup covers
+        // that case, and a burst from outside costs one wakeup.
+        if (runtime_.options_.searcher_wake_delay_us == 0) {
+          runtime_.NotifyParked();
+        } else {
+          runtime_.DeferWake();
+        }
+      }
     }
   }
   const TaskStatus status = task->Run();
@@ -332,6 +343,7 @@ void Worker::PollDriver() {
 
 bool Worker::ParkUntilWork() {
   if (HasLocalWork()) return true;
+  runtime_.CancelDeferredWakeIfNothingQueued();
   Idle& idle = *runtime_.idle_;
   idle.TransitionWorkerToParked(index_, searching_);
   // Pairs with the producers' fence (NotifyAfterLocalPush, OfferMovedWork):

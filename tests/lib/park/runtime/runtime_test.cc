@@ -82,6 +82,9 @@ TEST(RuntimeTest, InvalidOptionsNameTheFieldAndTheRange) {
       {[](RuntimeOptions& o) { o.worker_slice_us = 50; },
        "RuntimeOptions.worker_slice_us must be 0 (the kernel's default) or "
        "from 100 to 100000, got 50"},
+      {[](RuntimeOptions& o) { o.searcher_wake_delay_us = -1; },
+       "RuntimeOptions.searcher_wake_delay_us must be from 0 to 100000, got "
+       "-1"},
   };
   for (const Case& c : cases) {
     RuntimeOptions options;
@@ -226,6 +229,40 @@ TEST(RuntimeTest, AllWorkersWakeForQueuedWork) {
         ASSERT_FALSE(stuck) << "round " << round << ": only " << started.load()
                             << " of " << workers << " workers woke";
       }
+    }
+  }
+}
+
+// Work queued behind a task on the worker that will run it is not
+// stranded when that task blocks: the searcher that took both wakes nobody
+// at once (searcher_wake_delay_us), and its deferred wakeup brings another
+// worker for the queued task. Pairs pushed from outside into an idle pool:
+// the first one waits for the second, which a woken worker often takes
+// together with it (the rest of its batch goes to its own queue). With a
+// delay of 20 ms the deferred wakeup is what frees the pair; with 0 the
+// wakeup comes at once, as Tokio's.
+TEST(RuntimeTest, BlockedTaskDoesNotStrandWorkQueuedBehindIt) {
+  for (int delay_us : {0, RuntimeOptions{}.searcher_wake_delay_us, 20000}) {
+    SCOPED_TRACE(absl::StrCat("searcher_wake_delay_us=", delay_us));
+    RuntimeOptions options;
+    options.workers = 2;
+    options.searcher_wake_delay_us = delay_us;
+    absl::StatusOr<std::unique_ptr<Runtime>> rt = Runtime::Create(options);
+    ASSERT_TRUE(rt.ok()) << rt.status();
+    for (int round = 0; round < 50; ++round) {
+      std::atomic<bool> second_ran{false};
+      std::atomic<bool> stuck{false};
+      absl::Notification first_done;
+      ASSERT_TRUE((*rt)->Spawn([&] {
+                      if (!testing::Await([&] { return second_ran.load(); })) {
+                        stuck = true;
+                      }
+                      first_done.Notify();
+                    }).ok());
+      ASSERT_TRUE((*rt)->Spawn([&] { second_ran = true; }).ok());
+      ASSERT_TRUE(first_done.WaitForNotificationWithTimeout(absl::Seconds(20)));
+      ASSERT_FALSE(stuck) << "round " << round
+                          << ": the queued task never ran";
     }
   }
 }
