@@ -83,8 +83,8 @@ struct RuntimeOptions {
   // worker's queue), it runs that work itself next and wakes no other
   // worker at once: a driver timer wakes one if the work is still queued
   // this long after. So a task that blocks holds back the work queued
-  // behind it for at most this long, and a burst from outside costs one
-  // wakeup instead of two. 0 wakes one at once, as Tokio does. 0..100000.
+  // behind it for at most this long, and a burst from outside wakes no
+  // second worker. 0 wakes one at once, as Tokio does. 0..100000.
   int searcher_wake_delay_us = 100;
 };
 

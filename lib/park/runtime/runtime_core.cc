@@ -282,13 +282,7 @@ void RuntimeCore::NotifyParked() {
   if (worker >= 0) workers_[worker]->unparker().Unpark();
 }
 
-bool RuntimeCore::WorkPending() const {
-  if (!inject_.empty()) return true;
-  for (auto& w : workers_) {
-    if (!w->local().empty()) return true;
-  }
-  return false;
-}
+bool RuntimeCore::WorkPending() const { return WorkPendingBesides(nullptr); }
 
 bool RuntimeCore::WorkPendingBesides(const Worker* self) const {
   if (!inject_.empty()) return true;

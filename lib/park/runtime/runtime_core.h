@@ -109,7 +109,7 @@ class RuntimeCore {
   void NotifyParked();
   // Whether any queue (inject or a worker's local queue) holds a task.
   bool WorkPending() const;
-  // The same, not counting `self`'s local queue.
+  // The same, not counting `self`'s local queue (nullptr: counting all).
   bool WorkPendingBesides(const Worker* self) const;
   // The last searcher's deferred wakeup (RuntimeOptions.
   // searcher_wake_delay_us; docs/runtime.md, "The last searcher"): a driver

@@ -265,17 +265,15 @@ void Worker::RunTask(Task* task) {
       // look sees their pushes under the C++ model, not only on x86 (where
       // the locked RMW is already a full barrier).
       std::atomic_thread_fence(std::memory_order_seq_cst);
-      if (runtime_.WorkPendingBesides(this)) {
+      // Work only in our own queue we run next: another worker is needed
+      // for it only if this task blocks, which the deferred wakeup covers
+      // (a burst from outside then wakes no second worker).
+      const bool own_queued = !local_.empty();
+      if (runtime_.WorkPendingBesides(this) ||
+          (own_queued && runtime_.options_.searcher_wake_delay_us == 0)) {
         runtime_.NotifyParked();
-      } else if (!local_.empty()) {
-        // Only our own queue holds more: we run it next. Another worker
-        // is needed only if this task blocks; the deferred wakeup covers
-        // that case, and a burst from outside costs one wakeup.
-        if (runtime_.options_.searcher_wake_delay_us == 0) {
-          runtime_.NotifyParked();
-        } else {
-          runtime_.DeferWake();
-        }
+      } else if (own_queued) {
+        runtime_.DeferWake();
       }
     }
   }
