@@ -17,7 +17,13 @@
  *   - the intake_ gate for an outside RunAt: intake_.fetch_add(1), check
  *     draining_ / shut_down_, add the timer or refuse, fetch_sub(1);
  *     Shutdown stores shut_down_ (seq_cst) and waits for intake_ == 0
- *     before it closes the queue and, later, cancels the timers.
+ *     before it closes the queue and, later, cancels the timers;
+ *   - the last searcher's deferred wakeup (searcher_wake_delay_us > 0, the
+ *     default): work only in its own queue gets a driver timer whose
+ *     callback wakes a worker if anything is queued; a worker about to
+ *     park cancels it under deferred_mu_ only if nothing is queued; the
+ *     callback resets deferred_wake_ only if it is still its own
+ *     generation; Shutdown drops it before counting the caller's timers.
  * The code it follows:
  *   lib/park/runtime/worker.cc    Worker::Run, NextLocalTask, PullInject,
  *                                 TakeInjectBatch, OfferMovedWork,
@@ -25,7 +31,11 @@
  *                                 RunTask, Schedule, ParkUntilWork
  *   lib/park/runtime/runtime_core.cc  RuntimeCore::SpawnTask, RunTaskAt
  *                                 (IntakeGuard), NotifyParked, WorkPending,
- *                                 LiveTasks, Drain, Shutdown
+ *                                 WorkPendingBesides, DeferWake (and its
+ *                                 timer's callback),
+ *                                 CancelDeferredWakeIfNothingQueued,
+ *                                 DropDeferredWake, LiveTasks, Drain,
+ *                                 Shutdown
  *   lib/park/runtime/local_queue  TryPushBack, Pop, StealInto(2)
  *   lib/park/runtime/inject_queue Push, PopBatch, Close, size()
  *   lib/park/idle/idle.{h,cc}     WorkerToNotify, NotifyShouldWakeup,
@@ -37,7 +47,10 @@
  * check_model.sh runs one safety search and one non-progress search per
  * "@check" line (the flags go to spin -a):
  * @check -DSCENARIO_SPAWN -DEXTRA_LEAF
+ * @check -DSCENARIO_SPAWN -DEXTRA_LEAF -DWAIT_FOR_LEAF
  * @check -DSCENARIO_DRAIN -DSTART_PARKED -DDRAIN_CHILD -DRUN_AT
+ * (protocol_deferred_shutdown.pml adds the drain with the deferred wakeup:
+ * -DSCENARIO_DRAIN -DSTART_PARKED -DEXTRA_LEAF.)
  *
  * THREADS AND TASKS
  *   Worker(0), Worker(1)  Worker::Run's loop. Both start unparked at the
@@ -52,6 +65,8 @@
  *                         Spawner.
  *   Drainer               Drain(deadline), then Shutdown
  *                         (SHUTDOWN_ONLY: Shutdown alone).
+ *   DeferredTimer         the driver firing DeferWake's timers, and their
+ *                         callback (see the proctype: when it may fire).
  *   Flusher               drains the store buffers (TSO below).
  *   Checker               runs the final assertions once nothing else can
  *                         move (SPIN's timeout).
@@ -65,6 +80,10 @@
  *   spawned): if CHILD is stranded, P's worker never comes back for it.
  *   In SCENARIO_DRAIN (DRAIN_CHILD) P returns at once: CHILD is inside
  *   work that Drain must wait for, counted by spawned_.
+ *   WAIT_FOR_LEAF (with SCENARIO_SPAWN, EXTRA_LEAF): P spawns nothing
+ *   and waits until L has run: a task blocked on work queued behind it
+ *   from outside, the case the deferred wakeup's timer is for (a worker
+ *   that takes P and L in one batch runs P and holds L in its own queue).
  *   SCENARIO_SPAWN: Spawner and the two workers, no Drain. Property (1).
  *   SCENARIO_DRAIN: Spawner (P, with DRAIN_CHILD its CHILD), TimerSetter
  *   (RUN_AT), Drainer, the workers (exit on shutdown). Property (2).
@@ -100,7 +119,9 @@
  *     model sleeps until something it reads has changed, or the deadline.
  *   Not modelled: the LIFO slot; PullInjectToLocal (a worker with local
  *   work finding the inject queue non-empty: never here, asserted); driver
- *   turns (PollDriver, in_park_, deferred_notify_, timers firing, I/O);
+ *   turns (PollDriver, in_park_, deferred_notify_, I/O; of the timers only
+ *   DeferWake's fire, as DeferredTimer); deferred_armed_'s value (the
+ *   hint is modelled as free to read false, which only skips a cancel);
  *   overflow into the inject queue (queues hold 4, at most 3 tasks
  *   exist); UnparkWorkerById (only a worker woken by a driver event with
  *   work of its own gets there); a Park that returns without an unpark
@@ -198,6 +219,25 @@
  *     inject_.Close() right after it takes a mutex (a locked instruction)
  *     before Drain reads intake_. Under the C++ model a mutex's acquire
  *     does not order that store before that load: seq_cst it stays.
+ *   The deferred wakeup, each with its own file and test:
+ *   DEFERRED_TIMER_NEVER_FIRES  FAILS (protocol_deferred_never_fires.pml,
+ *     WAIT_FOR_LEAF): without the timer, L waits behind P forever.
+ *   CANCEL_ON_WAKEUP    the first version, which cancelled the timer after
+ *     every wakeup NotifyParked sent. FAILS (protocol_cancel_on_wakeup.pml):
+ *     the wakeup for L began before the deferral and ended after it.
+ *   NO_DROP_DEFERRED    Shutdown without DropDeferredWake. FAILS
+ *     (protocol_shutdown_keeps_deferred.pml, the drain with EXTRA_LEAF):
+ *     the timer is still pending and counted as the caller's.
+ *   By hand: NO_WAKE_DELAY (delay 0: the last searcher wakes at once, the
+ *   code before the deferral) VERIFIES on both SCENARIO_SPAWN lines.
+ *   CANCEL_WITHOUT_LOOK (the cancel without its WorkPending look) VERIFIES
+ *   with two workers: the one worker that can cancel is about to park, and
+ *   its rescan after TransitionWorkerToParked sees what the look would
+ *   have; with three or more (not modelled) the look is what protects a
+ *   timer deferred by a second busy worker. NO_DEFER_GENERATION (the
+ *   callback resets whatever deferred_wake_ names) needs two deferrals
+ *   in one run, which these scenarios do not reach: no violation within
+ *   120 s of the drain line with EXTRA_LEAF; not shown by the model.
  *   By hand (each FAILS, SCENARIO_DRAIN as in the @check line):
  *   DRAIN_LIVE_FIRST (Drain reads LiveTasks() before intake_: a RunAt in
  *   the gate counts its timer after the first read and leaves before the
@@ -207,19 +247,25 @@
  *   (Tokio's rule: only the last searcher rescans; a worker that parks
  *   without having searched strands CHILD, even with every fence).
  *   Other switches: SCENARIO_SPAWN / SCENARIO_DRAIN (one is required),
- *   EXTRA_LEAF, START_PARKED, DRAIN_CHILD, RUN_AT, RUN_AT_ONLY,
+ *   EXTRA_LEAF, WAIT_FOR_LEAF, START_PARKED, DRAIN_CHILD, RUN_AT, RUN_AT_ONLY,
  *   SHUTDOWN_ONLY, SPIN_ROUNDS (default 1: SpinSearch's rounds; 0: no
  *   spin).
  *
- * STATUS (the code of 2f7e8a4): both @check lines verify, and so do
- *   NO_PARK_FENCE and DRAINING_RELEASE (see VARIANTS). States stored and
- *   time on the 2-core dev machine (safety / non-progress search; pan
- *   -DCOLLAPSE, gcc -O2; the machine was shared, so times vary):
- *     SCENARIO_SPAWN -DEXTRA_LEAF          310k / 620k states, 0.4 s / 1.3 s
+ * STATUS: the @check lines verify, and so do NO_PARK_FENCE and
+ *   DRAINING_RELEASE (see VARIANTS). States stored and time on the 2-core
+ *   dev machine (safety / non-progress search; pan -DCOLLAPSE, gcc -O2;
+ *   the machine was shared, so times vary), with the deferred wakeup
+ *   (2026-12-01):
+ *     SCENARIO_SPAWN -DEXTRA_LEAF          831k / 1.66M states, 1 s / 3 s
+ *       with WAIT_FOR_LEAF                 551k / 1.10M, 1 s / 3 s
  *     SCENARIO_DRAIN -DSTART_PARKED
- *       -DDRAIN_CHILD -DRUN_AT             833k / 1.67M states, 1.7 s / 6 s
- *   check_model.sh on this file: about 27 s of CPU (four pan compiles of
- *   about 4 s each included); each negative test about 1 s (pan built
+ *       -DDRAIN_CHILD -DRUN_AT             1.00M / 2.00M, 2 s / 8 s
+ *     protocol_deferred_shutdown.pml       6.3M / 12.7M, 8 s / 37 s
+ *                                          (940 MB)
+ *   Before it (the code of 2f7e8a4) the first and third were 310k / 620k
+ *   and 833k / 1.67M; the figures below are from then.
+ *   check_model.sh on this file: about 42 s (six pan compiles of about
+ *   4 s each included; 27 s before the deferred wakeup); each negative test about 1 s (pan built
  *   with -O0; the violation is found within 2k states, 112-420 for the
  *   drain ones).
  *   Other configurations that verify (by hand, both searches):
@@ -259,7 +305,7 @@
 #define NTASK   4              /* task ids 1..3; 0 is "no task" */
 
 /* Whether P spawns CHILD (always in SCENARIO_SPAWN). */
-#if defined(SCENARIO_SPAWN) || defined(DRAIN_CHILD)
+#if (defined(SCENARIO_SPAWN) && !defined(WAIT_FOR_LEAF)) || defined(DRAIN_CHILD)
 #define PARENT 1
 #else
 #define PARENT 0
@@ -317,6 +363,18 @@ byte idle_mu;                  /* 0 free, else thread + 1 */
  * blocks), and SharedDriver::Shutdown's flag (Park returns kShutdown). */
 bool notified[NW];
 bool park_sd;
+
+/* The last searcher's deferred wakeup (RuntimeCore::DeferWake): dmu is
+ * deferred_mu_ (0 free, else thread + 1), dw is "deferred_wake_ is set",
+ * dgen is deferred_generation_. The driver holds the timer deferred_wake_
+ * names while dt_tracked, and dt_other more of DeferWake's timers no
+ * field names (only NO_DEFER_GENERATION makes one). */
+byte dmu;
+bool dw;
+byte dgen;
+bool dt_tracked;
+byte dt_other;
+bool dcb;                      /* a popped timer's callback is running */
 
 /* Runtime */
 bool draining;
@@ -435,6 +493,18 @@ inline NotifyParked(t) {
         };
         /* Unparker::Unpark: the parker's state exchange (locked) */
         atomic { DRAINED(t) -> notified[np_w] = true; np_go = false; np_w = 0 }
+#ifdef CANCEL_ON_WAKEUP
+        /* the first version of the deferred wakeup: after a wakeup, the
+         * deferred one is cancelled, whatever is queued */
+        ;
+        atomic {
+          dmu == 0 ->
+          if
+          :: dw -> dt_tracked = false; dw = false
+          :: else
+          fi
+        }
+#endif
      :: else
      fi
   :: else
@@ -457,7 +527,10 @@ inline NotifyAfterLocalPush(fenced) {
 inline WorkPending(after_park_fence) {
   atomic {
     /* the fence before this look has nothing to drain (PARK_FENCE) */
-    assert(!after_park_fence || sb[me].used == 0);
+    if
+    :: after_park_fence -> assert(sb[me].used == 0)
+    :: else
+    fi;
     wp = (inj_n > 0)
   };
   if
@@ -494,7 +567,7 @@ proctype Worker(byte me) {
   byte ret;                    /* PullInject's caller */
   byte spins;                  /* SpinSearch rounds done */
   byte np_w;
-  bool np_go, wp, last, searching;
+  bool np_go, wp, last, searching, own;
   byte my_completed, my_spawned;   /* the owner's view of its counters */
 
 #ifdef START_PARKED
@@ -676,6 +749,31 @@ ParkUntilWork:
     :: else
     fi
   }
+/* runtime_.CancelDeferredWakeIfNothingQueued(): the relaxed hint
+ * deferred_armed_ may read false whatever dw is (a stale read only leaves
+ * a timer pending): return, or lock deferred_mu_ (lock cmpxchg); if dw and
+ * !WorkPending(), CancelTimer (out of the driver if it is still there) and
+ * reset; unlock. */
+ParkUntilWork_cancel:
+  if
+  :: true
+  :: atomic { dmu == 0 && DRAINED(me) -> dmu = me + 1 };
+     if
+     :: dw ->
+#ifndef CANCEL_WITHOUT_LOOK
+        WorkPending(false);
+#endif
+        atomic {
+          if
+          :: !wp -> dt_tracked = false; dw = false
+          :: else
+          fi;
+          wp = false;
+          dmu = 0
+        }
+     :: else -> atomic { dmu = 0 }
+     fi
+  fi;
 /* idle.TransitionWorkerToParked(index_, searching_): under mu_ (lock
  * cmpxchg), state_.fetch_sub(kUnparkedOne | searching), sleepers_ push,
  * in_sleepers_ store (xchg); searching_ = false. */
@@ -761,21 +859,38 @@ RunTask_from_searching:
     searching = false
   }
 /* if (last) { fence(seq_cst) (the fix: nothing to drain under TSO);
- *   if (!local_.empty() || runtime_.WorkPending()) NotifyParked(); }
- * This is the code with RuntimeOptions.searcher_wake_delay_us = 0. With a
- * delay, work only in the worker's own queue gets a driver timer instead
- * of the wakeup (RuntimeCore::DeferWake), which this model does not
- * contain: not modelled yet. */
+ *   own = !local_.empty();
+ *   if (WorkPendingBesides(this) || (own && delay == 0)) NotifyParked();
+ *   else if (own && workers > 1) DeferWake(); }
+ * WorkPendingBesides: the inject queue, then the other worker's queue.
+ * NO_WAKE_DELAY: searcher_wake_delay_us = 0 (Tokio's rule). */
   if
   :: last ->
      last = false;
-     atomic { assert(!PARK_FENCE || sb[me].used == 0); wp = (OWN_SIZE > 0) };
+     atomic { assert(!PARK_FENCE || sb[me].used == 0); own = (OWN_SIZE > 0) };
+     atomic { wp = (inj_n > 0) };
      if
-     :: !wp -> WorkPending(false)
+     :: !wp -> atomic { wp = (LOCAL_SIZE(1 - me) > 0) }
      :: else
      fi;
+#ifdef NO_WAKE_DELAY
+     wp = wp || own;
+#endif
      if
-     :: wp -> wp = false; NotifyParked(me)
+     :: wp -> wp = false; own = false; NotifyParked(me)
+     :: !wp && own ->
+        /* DeferWake: under deferred_mu_ (lock cmpxchg); if (deferred_wake_)
+         * return; else ++generation, AddTimer (under the driver's lock),
+         * deferred_wake_ set. One step: only holders of deferred_mu_ read
+         * what it changes, and the driver fires the timer only after. */
+        atomic {
+          dmu == 0 && DRAINED(me) ->
+          if
+          :: !dw -> dw = true; dgen++; dt_tracked = true
+          :: else
+          fi;
+          own = false
+        }
      :: else
      fi
   :: else
@@ -785,6 +900,9 @@ RunTask_run:
   atomic {
     if
     :: task == P && PARENT -> skip
+#ifdef WAIT_FOR_LEAF
+    :: task == P && !PARENT -> goto Leaf_join
+#endif
     :: else -> goto Task_complete
     fi
   }
@@ -807,6 +925,14 @@ Parent_notify:
 Parent_join:
 #ifdef SCENARIO_SPAWN
   atomic { !ok[CHILD] || ran[CHILD] };
+#endif
+#ifdef WAIT_FOR_LEAF
+/* WAIT_FOR_LEAF: P spawns nothing and waits until L (from outside, after
+ * it) has run: a task that blocks on work queued behind it, which the
+ * deferred wakeup must not strand. */
+Leaf_join:
+  atomic { !ok[L] || ran[L] };
+  goto Task_complete;
 #endif
 /* The task returns: delete; Bump(completed_). */
 Task_complete:
@@ -996,9 +1122,9 @@ Shutdown_close:
 /* shared_->Shutdown(): its flag, and every parker unparked. */
 Shutdown_parkers:
   atomic { park_sd = true }
-/* join the workers */
+/* join the workers (a deferred wakeup's callback runs on one: joined too) */
 Shutdown_join:
-  atomic { exited[0] && exited[1] }
+  atomic { exited[0] && exited[1] && !dcb }
 /* DropRemaining of each worker, and what the inject queue holds. */
 Shutdown_drop:
   atomic {
@@ -1010,10 +1136,25 @@ Shutdown_drop:
     :: else -> f = 0; break
     od
   }
-/* shared_->driver().CancelAllTimers() */
+#ifndef NO_DROP_DEFERRED
+/* DropDeferredWake(): under deferred_mu_, the timer deferred_wake_ names
+ * out of the driver (the runtime's own, not a caller's), reset. */
+Shutdown_drop_deferred:
+  atomic {
+    dmu == 0 ->
+    if
+    :: dw -> dt_tracked = false; dw = false
+    :: else
+    fi
+  }
+#endif
+/* shared_->driver().CancelAllTimers(): it counts every timer the driver
+ * holds, so a deferred wakeup's timer left there would be reported as a
+ * caller's abandoned timer. */
 Shutdown_cancel_timers:
   atomic {
-    timers_abandoned = timers_in_driver; timers_in_driver = 0;
+    timers_abandoned = timers_in_driver + dt_other + dt_tracked;
+    timers_in_driver = 0; dt_other = 0; dt_tracked = false;
     shutdown_done = true
   }
 /* (2): the drain decided completed only if Shutdown then dropped nothing.
@@ -1067,6 +1208,60 @@ proctype Checker() {
   }
 }
 
+/* The driver firing DeferWake's timers: a driver turn, on a worker that is
+ * parked in the driver or polls it between tasks, so only while some
+ * worker has not exited. It may fire at any moment (the delay is not
+ * modelled: every firing time is one of these interleavings); the parker
+ * (parker.pml) guarantees some worker turns the driver while a timer is
+ * pending, which is why a pending timer may not be left unfired at the
+ * end (the Checker's timeout waits for it). The callback runs on that
+ * worker's thread with nothing buffered (the driver's lock drained it):
+ * the buffer of T_NONE.
+ * The callback: under deferred_mu_, if (deferred_generation_ == its own)
+ * reset deferred_wake_ (NO_DEFER_GENERATION: unconditionally, the first
+ * version: a newer timer it names is then named by nobody); unlock; then
+ * NotifyIfWorkPending(). */
+proctype DeferredTimer() {
+  byte me = T_NONE;            /* no local queue of its own */
+  byte g, np_w;
+  bool np_go, wp;
+end_DeferredTimer_idle:
+  do
+  :: atomic {
+       dt_tracked && !(exited[0] && exited[1]) ->
+       dt_tracked = false; g = dgen; dcb = true
+     };
+     goto DeferredTimer_callback
+  :: atomic {
+       dt_other > 0 && !(exited[0] && exited[1]) ->
+       dt_other--; g = 0; dcb = true            /* an older generation */
+     };
+     goto DeferredTimer_callback
+  od;
+DeferredTimer_callback:
+  atomic {
+    dmu == 0 ->
+#ifdef NO_DEFER_GENERATION
+    if
+    :: dw && dt_tracked -> dt_tracked = false; dt_other++
+    :: else
+    fi;
+    dw = false
+#else
+    if
+    :: g == dgen -> dw = false
+    :: else
+    fi
+#endif
+  };
+  WorkPending(false);
+  if
+  :: wp -> wp = false; NotifyParked(T_NONE)
+  :: else
+  fi;
+  atomic { g = 0; dcb = false; goto end_DeferredTimer_idle }
+}
+
 /* Drains the store buffers, oldest store first, at any moment. */
 proctype Flusher() {
 end_flush:
@@ -1092,6 +1287,9 @@ init {
 #ifdef RUN_AT
     run TimerSetter();
 #endif
+#endif
+#ifndef DEFERRED_TIMER_NEVER_FIRES
+    run DeferredTimer();
 #endif
     run Flusher();
     run Checker()

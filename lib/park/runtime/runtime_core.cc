@@ -297,12 +297,19 @@ void RuntimeCore::DeferWake() {
   if (deferred_wake_) return;  // one pending back-stop covers every queue
   const auto deadline =
       Clock::now() + std::chrono::microseconds(options_.searcher_wake_delay_us);
-  deferred_wake_ = shared_->driver().AddTimer(deadline, [this] {
+  const uint64_t generation = ++deferred_generation_;
+  deferred_wake_ = shared_->driver().AddTimer(deadline, [this, generation] {
     // In a driver turn: on a parked worker's, or a busy one's poll.
     {
       MutexLock lock(&deferred_mu_);
-      deferred_wake_.reset();
-      deferred_armed_.store(false, std::memory_order_relaxed);
+      // A cancel that lost the race with this firing has already reset
+      // deferred_wake_, and a later DeferWake may have armed a newer timer:
+      // that one stays tracked (so a cancel or Shutdown can still take it
+      // out of the driver).
+      if (deferred_generation_ == generation) {
+        deferred_wake_.reset();
+        deferred_armed_.store(false, std::memory_order_relaxed);
+      }
     }
     NotifyIfWorkPending();
   });
@@ -315,11 +322,18 @@ void RuntimeCore::CancelDeferredWakeIfNothingQueued() {
   // finds nothing queued and wakes nobody.
   if (!deferred_armed_.load(std::memory_order_relaxed)) return;
   MutexLock lock(&deferred_mu_);
-  if (!deferred_wake_) return;
   // Looked at under the lock: a worker that queued work and then deferred
   // its wakeup did both before it took the lock, so this look sees that
   // work, and a wakeup deferred for it is never cancelled here.
-  if (WorkPending()) return;
+  if (deferred_wake_ && !WorkPending()) DropDeferredWakeLocked();
+}
+
+void RuntimeCore::DropDeferredWake() {
+  MutexLock lock(&deferred_mu_);
+  if (deferred_wake_) DropDeferredWakeLocked();
+}
+
+void RuntimeCore::DropDeferredWakeLocked() {
   shared_->driver().CancelTimer(*deferred_wake_);
   deferred_wake_.reset();
   deferred_armed_.store(false, std::memory_order_relaxed);
@@ -401,6 +415,10 @@ ShutdownReport RuntimeCore::Shutdown() {
     for (size_t i = 0; i < n; ++i) delete batch[i];
     report.tasks_abandoned += n;
   }
+  // The deferred wakeup's timer is the runtime's own, not a caller's: out
+  // of the driver before the count. (With the workers joined no callback
+  // is in flight, so a set deferred_wake_ is still in the driver.)
+  DropDeferredWake();
   // Pending timers hold their tasks: drop them now, counted.
   report.timers_abandoned = shared_->driver().CancelAllTimers();
   timers_pending_.fetch_sub(report.timers_abandoned);

@@ -121,6 +121,9 @@ class RuntimeCore {
   // park. (Not on every wakeup: a wakeup that started before the deferral
   // may end after it, and its worker may have looked too early.)
   void CancelDeferredWakeIfNothingQueued() ABSL_LOCKS_EXCLUDED(deferred_mu_);
+  // Drops the pending one whatever is queued (Shutdown, after the join).
+  void DropDeferredWake() ABSL_LOCKS_EXCLUDED(deferred_mu_);
+  void DropDeferredWakeLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(deferred_mu_);
   // The last searcher's rescan before it parks (idle.h).
   void NotifyIfWorkPending();
   void AbortIfOnWorker(const char* what) const;
@@ -166,6 +169,9 @@ class RuntimeCore {
   // before the driver's timer lock (the timer's callback runs without it).
   Mutex deferred_mu_;
   std::optional<TimerId> deferred_wake_ ABSL_GUARDED_BY(deferred_mu_);
+  // Counts DeferWake's timers: a firing callback resets deferred_wake_ only
+  // if it is still its own.
+  uint64_t deferred_generation_ ABSL_GUARDED_BY(deferred_mu_) = 0;
   // deferred_wake_ is set; written under deferred_mu_, read without it as
   // a hint.
   std::atomic<bool> deferred_armed_{false};

@@ -272,7 +272,8 @@ void Worker::RunTask(Task* task) {
       if (runtime_.WorkPendingBesides(this) ||
           (own_queued && runtime_.options_.searcher_wake_delay_us == 0)) {
         runtime_.NotifyParked();
-      } else if (own_queued) {
+      } else if (own_queued && runtime_.workers_.size() > 1) {
+        // (A pool of one has nobody to wake: no timer either.)
         runtime_.DeferWake();
       }
     }

@@ -211,6 +211,41 @@ TEST(RuntimeRacesTest, DestructorWaitsForADrainOnAnotherThread) {
   EXPECT_FALSE(report.completed);
 }
 
+TEST(RuntimeRacesTest, DeferredWakeupIsNotCountedAsACallersTimer) {
+  // Two tasks from outside reach a worker woken as the searcher in one
+  // batch: it runs the first and, with the second only in its own queue,
+  // defers the wakeup of the other worker (searcher_wake_delay_us, here
+  // long enough to be pending at the shutdown). The first task holds its
+  // worker until Shutdown is joining, so no worker parks (and cancels the
+  // deferral) before the end. Shutdown must take the runtime's own timer
+  // out of the driver without counting it: ShutdownReport.timers_abandoned
+  // is about the caller's RunAt timers, and timers_pending must not drop
+  // below zero. Whether an attempt's batch held both tasks is up to the
+  // scheduler (the second push usually lands before the woken worker
+  // looks); every attempt must hold either way.
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    RuntimeOptions options;
+    options.workers = 2;
+    options.searcher_wake_delay_us = 100000;
+    auto rt = Runtime::Create(options).value();
+    absl::Notification release;
+    internal::SetTestHook(*rt, [&](HookPoint p) {
+      if (p == HookPoint::kShutdownJoining) release.Notify();
+    });
+    absl::Notification first_started;
+    ASSERT_TRUE(rt->Spawn([&] {
+                    first_started.Notify();
+                    release.WaitForNotification();
+                  }).ok());
+    ASSERT_TRUE(rt->Spawn([] {}).ok());
+    first_started.WaitForNotification();
+    const ShutdownReport report = rt->Shutdown();
+    EXPECT_EQ(report.timers_abandoned, 0u) << "attempt " << attempt;
+    EXPECT_EQ(rt->counters().timers_pending, 0u) << "attempt " << attempt;
+    EXPECT_LE(report.tasks_abandoned, 1u) << "attempt " << attempt;
+  }
+}
+
 TEST(RuntimeRacesTest, ConcurrentDrainsBothReturnAfterTheJoin) {
   auto rt = MakeRuntime(2);
   std::atomic<int> ran{0};
