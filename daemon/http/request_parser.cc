@@ -136,6 +136,16 @@ void RequestParser::FinishHead() {
     state_ = State::kFailed;
     return;
   }
+  // Neither Content-Length nor Transfer-Encoding: no body (RFC 9112 §6.3).
+  // ParseRequestHead has checked everything else the head holds (and
+  // ParseTarget ran http_parser's own URL reader on the target), so
+  // http_parser, which is here to frame bodies, would add nothing: the
+  // request is complete.
+  if (current_.FindHeader("content-length") == nullptr &&
+      current_.FindHeader("transfer-encoding") == nullptr) {
+    CompleteRequest();
+    return;
+  }
   // A fresh http_parser per request: its view of the previous request's
   // keep-alive or upgrade must not decide how this one is read.
   http_parser_init(&parser_, HTTP_REQUEST);
@@ -189,15 +199,19 @@ int RequestParser::OnBodyBytes(size_t n) {
 }
 
 int RequestParser::OnMessageComplete() {
+  CompleteRequest();
+  // Stop here either way: the next head is TakeHead's to collect.
+  http_parser_pause(&parser_, 1);
+  return 0;
+}
+
+void RequestParser::CompleteRequest() {
   phase_ = Phase::kIdle;
   continue_due_ = false;
   out_->push_back(std::move(current_));
   current_ = Request();
   // Whatever follows a "close" would be answered on a closed connection.
   if (!out_->back().keep_alive) state_ = State::kClosed;
-  // Stop here either way: the next head is TakeHead's to collect.
-  http_parser_pause(&parser_, 1);
-  return 0;
 }
 
 int RequestParser::Fail(int status, std::string message) {

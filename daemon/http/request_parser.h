@@ -2,8 +2,10 @@
 // arrive, into complete Requests in order. Each request's head (request-line
 // and fields) is collected whole and read by ParseRequestHead, which holds
 // every syntax and Host rule of RFC 9112/9110 (request_head.h); only a head
-// it accepted goes on to http_parser (Debian's libhttp-parser), which frames
-// the body: Content-Length (its syntax and duplicates), chunked, trailers.
+// it accepted, with a Content-Length or a Transfer-Encoding, goes on to
+// http_parser (Debian's libhttp-parser), which frames the body:
+// Content-Length (its syntax and duplicates), chunked, trailers. A head
+// with neither is a request without a body, complete at its empty line.
 //
 // Abstract state: a State (below), the bytes consumed so far, and the
 // partial request being received. Pipelining is supported: one Feed may
@@ -111,6 +113,9 @@ class RequestParser {
   int OnHeadersComplete();
   int OnBodyBytes(size_t n);
   int OnMessageComplete();
+  // current_ is complete: out to the caller, back to kIdle (kClosed after
+  // a request that does not keep the connection).
+  void CompleteRequest();
   int Fail(int status, std::string message);
 
   size_t max_header_bytes_;
