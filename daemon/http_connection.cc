@@ -107,9 +107,21 @@ void HttpConnection::HandleLocked(const http::Request& request) {
 void HttpConnection::QueueLocked(const http::Response& response,
                                  bool keep_alive) {
   const bool close = response.close || !keep_alive || context_.draining();
-  slots_.push_back(Slot{next_seq_++, true, close,
-                        http::Serialize(response, keep_alive && !close,
-                                        http::CurrentHttpDate())});
+  if (slots_.empty()) {
+    // Nothing is queued before it: its bytes go straight after what out_
+    // holds, into out_'s reused capacity (no allocation per response).
+    if (out_offset_ == out_.size()) {
+      out_.clear();
+      out_offset_ = 0;
+    }
+    http::AppendSerialized(response, keep_alive && !close,
+                           http::CurrentHttpDate(), &out_);
+    if (close) close_when_flushed_ = true;
+  } else {
+    slots_.push_back(Slot{next_seq_++, true, close,
+                          http::Serialize(response, keep_alive && !close,
+                                          http::CurrentHttpDate())});
+  }
   if (close) reading_ = false;
 }
 

@@ -3,9 +3,10 @@
 // Readiness comes through the driver (edge-triggered); each readiness event
 // runs OnReady as a task, which reads until EAGAIN, feeds the parser, routes
 // every complete request, and writes what is ready. Pipelined requests are
-// answered in order: each request gets a slot in the output queue at once;
-// a /work slot is filled later (after its CPU burn and its timer), and
-// nothing behind it is written before it. A request that expects "100
+// answered in order: an answer ready at once with nothing queued before it
+// goes straight into the output buffer; any other request gets a slot in
+// the output queue at once; a /work slot is filled later (after its CPU
+// burn and its timer), and nothing behind it is written before it. A request that expects "100
 // Continue" gets it as a slot of its own, in the same order.
 //
 // Life: Open (registered, idle) -> serving -> closing (no more reads; the

@@ -25,6 +25,13 @@ absl::string_view ReasonPhrase(int status) {
 
 std::string Serialize(const Response& response, bool keep_alive,
                       absl::string_view date) {
+  std::string out;
+  AppendSerialized(response, keep_alive, date, &out);
+  return out;
+}
+
+void AppendSerialized(const Response& response, bool keep_alive,
+                      absl::string_view date, std::string* out) {
   if (response.status < 200 || response.status > 599 ||
       (response.status == 405 && response.allow.empty())) {
     fprintf(stderr, "parkd: Serialize: impossible HTTP response %d%s\n",
@@ -34,26 +41,24 @@ std::string Serialize(const Response& response, bool keep_alive,
   const bool not_modified = response.status == 304;
   const bool close = !keep_alive || response.close;
   const absl::string_view reason = ReasonPhrase(response.status);
-  // One allocation per response: the fixed text is under 160 bytes
-  // ("HTTP/1.1 ", the names of the fields, their CRLFs, the status and the
-  // length), and every variable part is counted.
-  std::string out;
-  out.reserve(160 + reason.size() + date.size() +
-              response.content_type.size() + response.allow.size() +
-              response.body.size());
-  absl::StrAppend(&out, "HTTP/1.1 ", response.status, " ", reason,
+  // At most one allocation: the fixed text is under 160 bytes ("HTTP/1.1
+  // ", the names of the fields, their CRLFs, the status and the length),
+  // and every variable part is counted.
+  out->reserve(out->size() + 160 + reason.size() + date.size() +
+               response.content_type.size() + response.allow.size() +
+               response.body.size());
+  absl::StrAppend(out, "HTTP/1.1 ", response.status, " ", reason,
                   "\r\nDate: ", date);
   if (!not_modified) {
     if (!response.content_type.empty()) {
-      absl::StrAppend(&out, "\r\nContent-Type: ", response.content_type);
+      absl::StrAppend(out, "\r\nContent-Type: ", response.content_type);
     }
-    absl::StrAppend(&out, "\r\nContent-Length: ", response.body.size());
+    absl::StrAppend(out, "\r\nContent-Length: ", response.body.size());
   }
-  out.append(close ? "\r\nConnection: close" : "\r\nConnection: keep-alive");
-  if (!response.allow.empty()) absl::StrAppend(&out, "\r\nAllow: ", response.allow);
-  out.append("\r\n\r\n");
-  if (!response.omit_body && !not_modified) out.append(response.body);
-  return out;
+  out->append(close ? "\r\nConnection: close" : "\r\nConnection: keep-alive");
+  if (!response.allow.empty()) absl::StrAppend(out, "\r\nAllow: ", response.allow);
+  out->append("\r\n\r\n");
+  if (!response.omit_body && !not_modified) out->append(response.body);
 }
 
 }  // namespace parkd::http

@@ -22,8 +22,11 @@ inline constexpr absl::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 struct Response {
   int status = 200;  // 200..599
-  // Sent unless empty (a response without content names no type).
-  std::string content_type = std::string(kTextPlain);
+  // Sent unless empty (a response without content names no type). Points
+  // to a constant: the types parkd sends are fixed strings, and a
+  // std::string here cost an allocation per response (the default is
+  // longer than the small-string buffer).
+  absl::string_view content_type = kTextPlain;
   std::string body;
   // The connection closes after this response, whatever the request asked.
   bool close = false;
@@ -53,6 +56,10 @@ absl::string_view ReasonPhrase(int status);
 // status outside 200..599 or a 405 without Allow (programming errors).
 std::string Serialize(const Response& response, bool keep_alive,
                       absl::string_view date);
+// The same bytes, appended to `out` (whose capacity a connection reuses
+// from one response to the next).
+void AppendSerialized(const Response& response, bool keep_alive,
+                      absl::string_view date, std::string* out);
 
 }  // namespace parkd::http
 

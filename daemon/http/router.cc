@@ -57,9 +57,10 @@ RouteResult RouteWork(const Request& request, const WorkLimits& limits) {
   return order;
 }
 
+// `content_type` is a constant (Response::content_type does not own it).
 Response Typed(absl::string_view content_type, std::string body) {
   Response r = TextResponse(200, std::move(body));
-  r.content_type = std::string(content_type);
+  r.content_type = content_type;
   return r;
 }
 
@@ -67,7 +68,7 @@ Response Typed(absl::string_view content_type, std::string body) {
 Response RouteOtherMethod(const Request& request) {
   Response r;
   if (request.method == "OPTIONS") {
-    r.content_type.clear();  // no content (Content-Length: 0)
+    r.content_type = {};  // no content (Content-Length: 0)
   } else if (IsRecognizedMethod(request.method)) {
     r = TextResponse(405, absl::StrCat(request.path, " allows ",
                                        kAllowedMethods, ", not ",
@@ -94,7 +95,7 @@ std::optional<Response> FailedPrecondition(const Request& request) {
   if (match == nullptr && none_match != nullptr && *none_match == "*") {
     Response r;
     r.status = 304;
-    r.content_type.clear();
+    r.content_type = {};
     return r;
   }
   return std::nullopt;

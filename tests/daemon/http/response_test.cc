@@ -55,7 +55,7 @@ TEST(ResponseTest, AllowWhenSet) {
 
 TEST(ResponseTest, NoContentTypeWhenEmpty) {
   Response r;
-  r.content_type.clear();
+  r.content_type = {};
   r.allow = "GET";
   EXPECT_EQ(Serialize(r, true, kDate),
             "HTTP/1.1 200 OK\r\n"
