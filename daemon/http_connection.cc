@@ -65,9 +65,10 @@ void HttpConnection::ReadLocked(bool until_eagain) {
     const ssize_t n = ::read(fd_.get(), buf, sizeof buf);
     if (n > 0) {
       if (!parser_.mid_request()) request_started_ = Clock::now();
+      // Each complete request is routed as the parser finishes it.
       http::FeedResult result =
-          parser_.Feed(absl::string_view(buf, static_cast<size_t>(n)));
-      for (const http::Request& r : result.requests) HandleLocked(r);
+          parser_.Feed(absl::string_view(buf, static_cast<size_t>(n)),
+                       [this](const http::Request& r) { HandleLocked(r); });
       if (result.send_continue) {
         // In order: after the answers to the requests before this one.
         slots_.push_back(

@@ -32,6 +32,18 @@ const std::string* Request::FindHeader(
   return nullptr;
 }
 
+void Request::Reset() {
+  method.clear();
+  target.clear();
+  path.clear();
+  query.clear();
+  version = HttpVersion::kHttp11;
+  headers.clear();
+  keep_alive = true;
+  expect_continue = false;
+  body.clear();
+}
+
 absl::Status PercentDecode(absl::string_view s, std::string* out) {
   out->clear();
   out->reserve(s.size());

@@ -55,9 +55,19 @@ RequestParser::RequestParser(size_t max_header_bytes, size_t max_body_bytes)
 }
 
 FeedResult RequestParser::Feed(absl::string_view data) {
+  std::vector<Request> requests;
+  FeedResult result =
+      Feed(data, [&requests](const Request& r) { requests.push_back(r); });
+  result.requests = std::move(requests);
+  return result;
+}
+
+FeedResult RequestParser::Feed(
+    absl::string_view data,
+    absl::FunctionRef<void(const Request&)> on_request) {
   FeedResult result;
   parser_.data = this;
-  out_ = &result.requests;
+  on_request_ = &on_request;
   while (state_ == State::kReading && result.consumed < data.size()) {
     const absl::string_view rest = data.substr(result.consumed);
     switch (phase_) {
@@ -66,7 +76,7 @@ FeedResult RequestParser::Feed(absl::string_view data) {
       case Phase::kBody: result.consumed += TakeBody(rest); break;
     }
   }
-  out_ = nullptr;
+  on_request_ = nullptr;
   if (state_ == State::kReading && phase_ == Phase::kBody && continue_due_) {
     result.send_continue = true;
     continue_due_ = false;
@@ -129,7 +139,7 @@ size_t RequestParser::TakeHead(absl::string_view data) {
 }
 
 void RequestParser::FinishHead() {
-  current_ = Request();
+  current_.Reset();
   continue_due_ = false;
   if (std::optional<ParseError> e = ParseRequestHead(head_, &current_)) {
     error_ = std::move(*e);
@@ -208,10 +218,12 @@ int RequestParser::OnMessageComplete() {
 void RequestParser::CompleteRequest() {
   phase_ = Phase::kIdle;
   continue_due_ = false;
-  out_->push_back(std::move(current_));
-  current_ = Request();
+  (*on_request_)(current_);
   // Whatever follows a "close" would be answered on a closed connection.
-  if (!out_->back().keep_alive) state_ = State::kClosed;
+  if (!current_.keep_alive) state_ = State::kClosed;
+  // Emptied now (its capacity kept for the next request): Fail reads
+  // current_.method only while a request is being received.
+  current_.Reset();
 }
 
 int RequestParser::Fail(int status, std::string message) {

@@ -49,6 +49,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "daemon/http/request.h"
 #include "daemon/http/request_head.h"
@@ -60,9 +61,10 @@ namespace parkd::http {
 inline constexpr size_t kMaxHeaderBytesCap = 65535;
 
 struct FeedResult {
-  // The requests completed by this call, in arrival order. When `error` is
-  // also set, these came before the error on the wire and deserve their
-  // responses before the error's.
+  // The requests completed by this call, in arrival order (empty when they
+  // went to Feed's `on_request` instead). When `error` is also set, these
+  // came before the error on the wire and deserve their responses before
+  // the error's.
   std::vector<Request> requests;
   // Bytes of `data` that were parsed. Equal to data.size() while the
   // parser stays kReading; less when it stopped in this call.
@@ -91,6 +93,13 @@ class RequestParser {
   // Parses as much of `data` as the state allows. Non-blocking; never
   // keeps a pointer into `data`.
   FeedResult Feed(absl::string_view data);
+  // The same, but each request is handed to `on_request` as it completes,
+  // in arrival order, instead of being copied into the result (the
+  // reference is valid during that call only: the parser reuses the
+  // Request). on_request must not call back into this parser. What the
+  // result says (send_continue, error) comes after those requests.
+  FeedResult Feed(absl::string_view data,
+                  absl::FunctionRef<void(const Request&)> on_request);
 
   State state() const { return state_; }
   // True when some bytes of a request not yet complete were consumed (EOF
@@ -129,7 +138,8 @@ class RequestParser {
   bool continue_due_ = false;  // a 100 is owed to the request in kBody
   Request current_;
   std::optional<ParseError> error_;
-  std::vector<Request>* out_ = nullptr;  // valid during Feed only
+  // Feed's on_request; valid during Feed only.
+  const absl::FunctionRef<void(const Request&)>* on_request_ = nullptr;
 };
 
 }  // namespace parkd::http

@@ -65,6 +65,46 @@ TEST(RequestParserTest, ValidGet) {
   EXPECT_FALSE(parser.mid_request());
 }
 
+TEST(RequestParserTest, OnRequestGetsEachRequestInOrderWithNothingLeftOver) {
+  // The parser reuses one Request: what a request did not say must not be
+  // left from the one before (headers, body, query, connection options).
+  const std::string wire = std::string(kGet) +
+                           "POST /work HTTP/1.1\r\nHost: h\r\n"
+                           "Content-Length: 4\r\nConnection: close\r\n\r\n"
+                           "body";
+  const std::string second_conn = "GET /healthz HTTP/1.0\r\n\r\n";
+  RequestParser parser(kHeaderLimit, kBodyLimit);
+  std::vector<Request> seen;
+  FeedResult r = parser.Feed(
+      wire, [&seen](const Request& req) { seen.push_back(req); });
+  ASSERT_FALSE(r.error.has_value()) << r.error->message;
+  EXPECT_TRUE(r.requests.empty());
+  EXPECT_EQ(r.consumed, wire.size());
+  ASSERT_EQ(seen.size(), 2u);
+  ExpectGet(seen[0]);
+  EXPECT_EQ(seen[1].method, "POST");
+  EXPECT_TRUE(seen[1].query.empty());
+  EXPECT_EQ(seen[1].headers,
+            (std::vector<std::pair<std::string, std::string>>{
+                {"host", "h"}, {"content-length", "4"}, {"connection", "close"}}));
+  EXPECT_EQ(seen[1].body, "body");
+  EXPECT_FALSE(seen[1].keep_alive);
+  EXPECT_EQ(parser.state(), RequestParser::State::kClosed);
+
+  RequestParser other(kHeaderLimit, kBodyLimit);
+  seen.clear();
+  (void)other.Feed(wire.substr(0, kGet.size()),
+                   [&seen](const Request& req) { seen.push_back(req); });
+  (void)other.Feed(second_conn,
+                   [&seen](const Request& req) { seen.push_back(req); });
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1].path, "/healthz");
+  EXPECT_TRUE(seen[1].headers.empty());
+  EXPECT_TRUE(seen[1].query.empty());
+  EXPECT_EQ(seen[1].version, HttpVersion::kHttp10);
+  EXPECT_FALSE(seen[1].keep_alive);
+}
+
 TEST(RequestParserTest, ThreePipelinedInOneBuffer) {
   const std::string wire = std::string(kGet) +
                            "GET /healthz HTTP/1.1\r\nHost: h\r\n\r\n"

@@ -5,6 +5,21 @@
 namespace parkd::http {
 namespace {
 
+TEST(RequestTest, ResetGivesADefaultRequest) {
+  Request r;
+  r.method = "POST";
+  r.target = "/work?cpu_us=5";
+  r.path = "/work";
+  r.query = {{"cpu_us", "5"}};
+  r.version = HttpVersion::kHttp10;
+  r.headers = {{"host", "h"}, {"content-length", "4"}};
+  r.keep_alive = false;
+  r.expect_continue = true;
+  r.body = "body";
+  r.Reset();
+  EXPECT_EQ(r, Request());
+}
+
 TEST(ParseQueryTest, SplitsAndDecodes) {
   QueryMap q;
   ASSERT_TRUE(ParseQuery("a=1&b=%2F&c", &q).ok());
