@@ -6,8 +6,9 @@
 // answered in order: an answer ready at once with nothing queued before it
 // goes straight into the output buffer; any other request gets a slot in
 // the output queue at once; a /work slot is filled later (after its CPU
-// burn and its timer), and nothing behind it is written before it. A request that expects "100
-// Continue" gets it as a slot of its own, in the same order.
+// burn and its timer), and nothing behind it is written before it. A
+// request that expects "100 Continue" gets it as a slot of its own, in the
+// same order.
 //
 // Life: Open (registered, idle) -> serving -> closing (no more reads; the
 // queued responses are flushed) -> closed (deregistered, fd closed). The
