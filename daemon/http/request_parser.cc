@@ -220,10 +220,8 @@ void RequestParser::CompleteRequest() {
   continue_due_ = false;
   (*on_request_)(current_);
   // Whatever follows a "close" would be answered on a closed connection.
+  // (current_ keeps this request's value until the next head resets it.)
   if (!current_.keep_alive) state_ = State::kClosed;
-  // Emptied now (its capacity kept for the next request): Fail reads
-  // current_.method only while a request is being received.
-  current_.Reset();
 }
 
 int RequestParser::Fail(int status, std::string message) {
