@@ -14,8 +14,6 @@
 namespace parkd::http {
 namespace {
 
-constexpr absl::string_view kOws = " \t";
-
 // tchar, RFC 9110 §5.6.2, as a table: every byte of every field name
 // goes through it.
 constexpr std::array<bool, 256> kTchar = [] {
@@ -39,12 +37,18 @@ bool IsToken(absl::string_view s) {
 bool IsWhitespace(char c) { return c == ' ' || c == '\t'; }
 
 // unreserved / sub-delims of RFC 3986 §2, the characters of a reg-name
-// besides %-escapes.
-bool IsRegNameChar(unsigned char c) {
-  return absl::ascii_isalnum(c) ||
-         absl::string_view("-._~!$&'()*+,;=").find(static_cast<char>(c)) !=
-             absl::string_view::npos;
-}
+// besides %-escapes. A table: every byte of every Host goes through it.
+constexpr std::array<bool, 256> kRegNameChar = [] {
+  std::array<bool, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 'a' + 'A'] = true;
+  for (char c : absl::string_view("-._~!$&'()*+,;=")) {
+    t[static_cast<unsigned char>(c)] = true;
+  }
+  return t;
+}();
+
+bool IsRegNameChar(unsigned char c) { return kRegNameChar[c]; }
 
 bool IsRegName(absl::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
@@ -183,8 +187,10 @@ std::optional<ParseError> ReadRequestLine(absl::string_view line, Request* r) {
     if (v[5] == '0') return Bad(std::move(message));
     return ParseError{505, std::move(message)};
   }
-  r->method = std::string(parts[0]);
-  r->target = std::string(parts[1]);
+  // assign, not = std::string(...): the parser's reused Request keeps the
+  // capacity, and no temporary is made.
+  r->method.assign(parts[0].data(), parts[0].size());
+  r->target.assign(parts[1].data(), parts[1].size());
   r->version = v[7] == '0' ? HttpVersion::kHttp10 : HttpVersion::kHttp11;
   return std::nullopt;
 }
@@ -215,11 +221,10 @@ std::optional<ParseError> ReadFieldLine(absl::string_view line, bool first,
                             " is not a token (RFC 9110 §5.1)"));
   }
   absl::string_view value = line.substr(colon + 1);
-  const size_t first_byte = value.find_first_not_of(kOws);
-  value = first_byte == absl::string_view::npos
-              ? absl::string_view()
-              : value.substr(first_byte,
-                             value.find_last_not_of(kOws) - first_byte + 1);
+  // OWS off both ends (plain loops: absl's find_first_not_of builds a
+  // lookup table on every call).
+  while (!value.empty() && IsWhitespace(value.front())) value.remove_prefix(1);
+  while (!value.empty() && IsWhitespace(value.back())) value.remove_suffix(1);
   for (char c : value) {
     const auto u = static_cast<unsigned char>(c);
     if ((u < 0x20 && c != '\t') || u == 0x7f) {
@@ -227,7 +232,12 @@ std::optional<ParseError> ReadFieldLine(absl::string_view line, bool first,
                               " has a control character (RFC 9110 §5.5)"));
     }
   }
-  r->headers.emplace_back(absl::AsciiStrToLower(name), std::string(value));
+  // Assigned in place: short names and values then stay in the strings'
+  // own buffers, and no temporary is made.
+  auto& [field, field_value] = r->headers.emplace_back();
+  field.assign(name.data(), name.size());
+  absl::AsciiStrToLower(&field);
+  field_value.assign(value.data(), value.size());
   return std::nullopt;
 }
 

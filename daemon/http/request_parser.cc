@@ -86,7 +86,8 @@ FeedResult RequestParser::Feed(
 }
 
 size_t RequestParser::SkipBlankLines(absl::string_view data) {
-  const size_t n = std::min(data.find_first_not_of("\r\n"), data.size());
+  size_t n = 0;
+  while (n < data.size() && (data[n] == '\r' || data[n] == '\n')) ++n;
   if (n < data.size()) {
     phase_ = Phase::kHead;
     head_.clear();

@@ -2,13 +2,22 @@
 
 #include <http_parser.h>
 
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 
 namespace parkd::http {
+namespace {
+
+// Appends a piece whose length is known here (a literal's is a constant),
+// so no strlen runs for it.
+inline void Append(std::string* out, absl::string_view piece) {
+  out->append(piece.data(), piece.size());
+}
+
+}  // namespace
 
 Response TextResponse(int status, std::string text) {
   Response r;
@@ -47,17 +56,35 @@ void AppendSerialized(const Response& response, bool keep_alive,
   out->reserve(out->size() + 160 + reason.size() + date.size() +
                response.content_type.size() + response.allow.size() +
                response.body.size());
-  absl::StrAppend(out, "HTTP/1.1 ", response.status, " ", reason,
-                  "\r\nDate: ", date);
+  // Plain appends into the reserved room (StrAppend's piece list cost
+  // about as much as the rest of the response).
+  const char status[3] = {static_cast<char>('0' + response.status / 100),
+                          static_cast<char>('0' + response.status / 10 % 10),
+                          static_cast<char>('0' + response.status % 10)};
+  Append(out, "HTTP/1.1 ");
+  out->append(status, 3);
+  out->push_back(' ');
+  out->append(reason.data(), reason.size());
+  Append(out, "\r\nDate: ");
+  out->append(date.data(), date.size());
   if (!not_modified) {
     if (!response.content_type.empty()) {
-      absl::StrAppend(out, "\r\nContent-Type: ", response.content_type);
+      Append(out, "\r\nContent-Type: ");
+      out->append(response.content_type.data(), response.content_type.size());
     }
-    absl::StrAppend(out, "\r\nContent-Length: ", response.body.size());
+    char length[24];
+    const char* end =
+        std::to_chars(length, length + sizeof length, response.body.size()).ptr;
+    Append(out, "\r\nContent-Length: ");
+    out->append(length, static_cast<size_t>(end - length));
   }
-  out->append(close ? "\r\nConnection: close" : "\r\nConnection: keep-alive");
-  if (!response.allow.empty()) absl::StrAppend(out, "\r\nAllow: ", response.allow);
-  out->append("\r\n\r\n");
+  Append(out, close ? absl::string_view("\r\nConnection: close")
+                   : absl::string_view("\r\nConnection: keep-alive"));
+  if (!response.allow.empty()) {
+    Append(out, "\r\nAllow: ");
+    out->append(response.allow);
+  }
+  Append(out, "\r\n\r\n");
   if (!response.omit_body && !not_modified) out->append(response.body);
 }
 

@@ -1,5 +1,9 @@
 #include "daemon/http/request.h"
 
+#include <http_parser.h>
+
+#include <string>
+
 #include "gtest/gtest.h"
 
 namespace parkd::http {
@@ -92,6 +96,53 @@ TEST(ParseTargetTest, RejectsNonUrls) {
   EXPECT_FALSE(ParseTarget(&r).ok());
   r.target = "/ok?a=%zz";
   EXPECT_FALSE(ParseTarget(&r).ok());
+}
+
+// What ParseTarget made of an origin-form target before it split the plain
+// ones itself: http_parser_parse_url's path and query, or not a URI.
+std::optional<std::pair<std::string, QueryMap>> ThroughHttpParser(
+    const std::string& target) {
+  http_parser_url u;
+  http_parser_url_init(&u);
+  if (http_parser_parse_url(target.data(), target.size(), 0, &u) != 0) {
+    return std::nullopt;
+  }
+  auto field = [&](http_parser_url_fields f) -> absl::string_view {
+    if ((u.field_set & (1 << f)) == 0) return {};
+    return absl::string_view(target).substr(u.field_data[f].off,
+                                            u.field_data[f].len);
+  };
+  QueryMap query;
+  if (!ParseQuery(field(UF_QUERY), &query).ok()) return std::nullopt;
+  const absl::string_view path = field(UF_PATH);
+  return std::make_pair(path.empty() ? "/" : std::string(path), query);
+}
+
+TEST(ParseTargetTest, OriginFormSplitsAsHttpParserDoes) {
+  // Every "/" + up to four bytes of an alphabet with the bytes that matter
+  // (the separators, an escape, a tab, a space, DEL, a high byte).
+  const std::string alphabet = {'/', 'a', '?', '#', '%', '=', '&',
+                                '\t', ' ', '\x7f', '\x80', '2', 'F'};
+  std::vector<std::string> targets = {"/"};
+  for (size_t len = 0, begin = 0; len < 4; ++len) {
+    const size_t end = targets.size();
+    for (size_t i = begin; i < end; ++i) {
+      for (char c : alphabet) targets.push_back(targets[i] + c);
+    }
+    begin = end;
+  }
+  for (const std::string& target : targets) {
+    Request r;
+    r.target = target;
+    r.path = "stale";
+    r.query = {{"stale", "1"}};
+    const bool ok = ParseTarget(&r).ok();
+    const auto want = ThroughHttpParser(target);
+    ASSERT_EQ(ok, want.has_value()) << Quoted(target);
+    if (!ok) continue;
+    EXPECT_EQ(r.path, want->first) << Quoted(target);
+    EXPECT_EQ(r.query, want->second) << Quoted(target);
+  }
 }
 
 TEST(RequestTest, FindHeaderReturnsTheFirst) {
