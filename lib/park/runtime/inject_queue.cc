@@ -51,18 +51,30 @@ std::unique_ptr<Task> InjectQueue::Push(std::unique_ptr<Task> task) {
   return nullptr;
 }
 
-void InjectQueue::TakeIncomingLocked() {
+size_t InjectQueue::TakeIncomingLocked() {
   Task* top = incoming_.exchange(closed_ ? kClosedTop : nullptr);
-  if (top == nullptr || top == kClosedTop) return;
+  if (top == nullptr || top == kClosedTop) return 0;
+  if (top->inject_next_ == nullptr) {
+    // One task (a worker woken for each outside spawn takes one at a
+    // time): no reversal.
+    ReserveLocked(1);
+    AppendLocked(top);
+    return 1;
+  }
   // The stack is newest first: collect, then append in reverse.
   scratch_.clear();
   for (; top != nullptr; top = top->inject_next_) scratch_.push_back(top);
   const size_t n = scratch_.size();
   ReserveLocked(n);
   for (size_t i = n; i > 0; --i) AppendLocked(scratch_[i - 1]);
-  // ready_len_ up before taken_ up: size() never dips below the truth.
+  return n;
+}
+
+void InjectQueue::PublishTakenLocked(size_t moved) {
+  // ready_len_ before taken_: in between, size() counts the moved tasks
+  // twice (overstates), never zero times.
   ready_len_.store(count_);
-  taken_.store(taken_.load(std::memory_order_relaxed) + n);
+  if (moved > 0) taken_.store(taken_.load(std::memory_order_relaxed) + moved);
 }
 
 void InjectQueue::PushBatch(Task* const* tasks, size_t n) {
@@ -77,15 +89,14 @@ size_t InjectQueue::PopBatch(Task** out, size_t max) {
   // Unlocked peek: an empty queue is the common case for idle searchers.
   if (max == 0 || empty()) return 0;
   AdaptiveMutexLock lock(&mu_);
-  if (count_ < max) TakeIncomingLocked();
+  const size_t moved = count_ < max ? TakeIncomingLocked() : 0;
   const size_t k = std::min(max, count_);
   const size_t mask = ring_.size() - 1;
   for (size_t i = 0; i < k; ++i) out[i] = ring_[(head_ + i) & mask];
-  if (k > 0) {
-    head_ = (head_ + k) & mask;
-    count_ -= k;
-    ready_len_.store(count_);
-  }
+  head_ = (head_ + k) & mask;
+  count_ -= k;
+  // One store of each counter for the move and the pop together.
+  if (k > 0 || moved > 0) PublishTakenLocked(moved);
   return k;
 }
 
@@ -95,7 +106,7 @@ void InjectQueue::Close() {
   closed_ = true;
   // Takes what was pushed so far and leaves kClosedTop behind, which later
   // pushes see.
-  TakeIncomingLocked();
+  PublishTakenLocked(TakeIncomingLocked());
 }
 
 }  // namespace park

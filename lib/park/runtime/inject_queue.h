@@ -78,8 +78,11 @@ class InjectQueue {
   uint64_t accepted() const { return pushes_.load(); }
 
  private:
-  // Moves the whole stack, oldest first, to the back of ready_.
-  void TakeIncomingLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Moves the whole stack, oldest first, to the back of ready_; returns
+  // how many tasks it moved. The counters are the caller's to publish.
+  size_t TakeIncomingLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Publishes count_ and `moved` more tasks taken off the stack to size().
+  void PublishTakenLocked(size_t moved) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Makes room in ring_ for `extra` more pointers (doubling it).
   void ReserveLocked(size_t extra) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Appends to ready_.

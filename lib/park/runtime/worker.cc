@@ -40,7 +40,9 @@ Worker::Worker(RuntimeCore& runtime, int index,
     : runtime_(runtime),
       index_(index),
       parker_(std::make_unique<Parker>(std::move(shared))),
-      rng_(static_cast<uint32_t>(index) * 2654435761u + 1) {}
+      rng_(static_cast<uint32_t>(index) * 2654435761u + 1) {
+  ticks_to_poll_ = static_cast<uint32_t>(runtime.options_.event_interval);
+}
 
 Worker::~Worker() { delete lifo_; }
 
@@ -80,7 +82,8 @@ void Worker::Run() {
 
 Task* Worker::NextLocalTask() {
   ++tick_;
-  if (tick_ % static_cast<uint32_t>(runtime_.options_.event_interval) == 0) {
+  if (--ticks_to_poll_ == 0) {
+    ticks_to_poll_ = static_cast<uint32_t>(runtime_.options_.event_interval);
     PollDriver();
   }
   // Work from outside waits in the inject queue: take a fair share to the

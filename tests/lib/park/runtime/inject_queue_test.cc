@@ -129,5 +129,52 @@ TEST(InjectQueueTest, ConcurrentPushPopCloseLoseAndDuplicateNothing) {
   }
 }
 
+// size() may overstate while pushes and pops run, never miss a task that a
+// Push has returned from: the parking worker's last look relies on it.
+// Popping one task at a time takes the single-task path of the move off the
+// stack; batches of 3 take the reversal.
+TEST(InjectQueueTest, SizeNeverMissesAPushedTask) {
+  constexpr int kTasks = 200000;
+  InjectQueue q;
+  std::atomic<int> pushed{0};   // Push calls returned
+  std::atomic<int> claimed{0};  // an upper bound of the tasks popped so far
+  std::atomic<bool> done{false};
+  std::atomic<int> misses{0};
+  std::thread producer([&] {
+    for (int i = 0; i < kTasks; ++i) {
+      ASSERT_EQ(q.Push(std::make_unique<Tagged>(i)), nullptr);
+      pushed.fetch_add(1);
+    }
+  });
+  std::thread consumer([&] {
+    std::vector<Task*> out(3);
+    int taken = 0;
+    for (size_t round = 0; taken < kTasks; ++round) {
+      const size_t max = round % 2 == 0 ? 1 : 3;
+      // Claimed before the pop can remove anything; the unused part of the
+      // claim is given back after.
+      claimed.fetch_add(static_cast<int>(max));
+      const size_t n = q.PopBatch(out.data(), max);
+      claimed.fetch_sub(static_cast<int>(max - n));
+      for (size_t i = 0; i < n; ++i) delete out[i];
+      taken += static_cast<int>(n);
+    }
+    done.store(true);
+  });
+  std::thread observer([&] {
+    while (!done.load()) {
+      const int p = pushed.load();
+      const size_t size = q.size();
+      const int c = claimed.load();
+      if (static_cast<int>(size) + c < p) misses.fetch_add(1);
+    }
+  });
+  producer.join();
+  consumer.join();
+  observer.join();
+  EXPECT_EQ(misses.load(), 0);
+  EXPECT_EQ(q.size(), 0u);
+}
+
 }  // namespace
 }  // namespace park
