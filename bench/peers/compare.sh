@@ -131,6 +131,10 @@ bounded() {
 echo "# building parkd ($BUILD, release, LTO), Tokio's and Asio's programs..." >&2
 if [[ -f $BUILD/build.ninja ]]; then
   meson configure "$BUILD" --buildtype=release -Db_lto=true -Db_ndebug=true >/dev/null
+elif [[ -d $BUILD/meson-private ]]; then
+  # A configure that was interrupted (Ctrl-C in an earlier run) left the
+  # directory without its build.ninja: set it up again in place.
+  meson setup --reconfigure "$BUILD" --buildtype=release -Db_lto=true -Db_ndebug=true >/dev/null
 else
   meson setup "$BUILD" --buildtype=release -Db_lto=true -Db_ndebug=true >/dev/null
 fi
