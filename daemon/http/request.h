@@ -67,11 +67,12 @@ absl::Status PercentDecode(absl::string_view s, std::string* out);
 // ("a=1&&b=2") are skipped; duplicates keep the first value.
 absl::Status ParseQuery(absl::string_view raw, QueryMap* out);
 
-// Fills request->path and request->query from request->target, using
-// http_parser_parse_url: origin-form "/p?q", absolute-form
-// "http://host/p?q" (http or https, any case; an absent path is "/"; the
-// host is not used, parkd has one origin) or the asterisk-form "*" (path
-// "*"). InvalidArgument, saying why, for anything else: another form or
+// Fills request->path and request->query from request->target, as
+// http_parser_parse_url reads it (a plain-ASCII origin-form target is
+// split at its first '?' here, with the same result): origin-form "/p?q",
+// absolute-form "http://host/p?q" (http or https, any case; an absent path
+// is "/"; the host is not used, parkd has one origin) or the asterisk-form
+// "*" (path "*"). InvalidArgument, saying why, for anything else: another form or
 // scheme, userinfo in the URI (RFC 9110 §4.2.4), a query with a bad escape.
 // A fragment is dropped here (ParseRequestHead refuses one on the wire).
 absl::Status ParseTarget(Request* request);
