@@ -72,9 +72,10 @@ absl::Status ParseQuery(absl::string_view raw, QueryMap* out);
 // split at its first '?' here, with the same result): origin-form "/p?q",
 // absolute-form "http://host/p?q" (http or https, any case; an absent path
 // is "/"; the host is not used, parkd has one origin) or the asterisk-form
-// "*" (path "*"). InvalidArgument, saying why, for anything else: another form or
-// scheme, userinfo in the URI (RFC 9110 §4.2.4), a query with a bad escape.
-// A fragment is dropped here (ParseRequestHead refuses one on the wire).
+// "*" (path "*"). InvalidArgument, saying why, for anything else: another
+// form or scheme, userinfo in the URI (RFC 9110 §4.2.4), a query with a
+// bad escape. A fragment is dropped here (ParseRequestHead refuses one on
+// the wire).
 absl::Status ParseTarget(Request* request);
 
 // `value` quoted for a one-line message: C-escaped, cut after 32 bytes
