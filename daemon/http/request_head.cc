@@ -14,17 +14,18 @@
 namespace parkd::http {
 namespace {
 
-// tchar, RFC 9110 §5.6.2, as a table: every byte of every field name
-// goes through it.
-constexpr std::array<bool, 256> kTchar = [] {
+// A byte class as a table (the classes below are checked for every byte
+// of every field name and Host): ASCII letters and digits, and `extra`.
+constexpr std::array<bool, 256> AlnumAnd(absl::string_view extra) {
   std::array<bool, 256> t{};
   for (int c = '0'; c <= '9'; ++c) t[c] = true;
   for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 'a' + 'A'] = true;
-  for (char c : absl::string_view("!#$%&'*+-.^_`|~")) {
-    t[static_cast<unsigned char>(c)] = true;
-  }
+  for (char c : extra) t[static_cast<unsigned char>(c)] = true;
   return t;
-}();
+}
+
+// tchar, RFC 9110 §5.6.2.
+constexpr std::array<bool, 256> kTchar = AlnumAnd("!#$%&'*+-.^_`|~");
 
 bool IsTchar(unsigned char c) { return kTchar[c]; }
 
@@ -37,16 +38,8 @@ bool IsToken(absl::string_view s) {
 bool IsWhitespace(char c) { return c == ' ' || c == '\t'; }
 
 // unreserved / sub-delims of RFC 3986 §2, the characters of a reg-name
-// besides %-escapes. A table: every byte of every Host goes through it.
-constexpr std::array<bool, 256> kRegNameChar = [] {
-  std::array<bool, 256> t{};
-  for (int c = '0'; c <= '9'; ++c) t[c] = true;
-  for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 'a' + 'A'] = true;
-  for (char c : absl::string_view("-._~!$&'()*+,;=")) {
-    t[static_cast<unsigned char>(c)] = true;
-  }
-  return t;
-}();
+// besides %-escapes.
+constexpr std::array<bool, 256> kRegNameChar = AlnumAnd("-._~!$&'()*+,;=");
 
 bool IsRegNameChar(unsigned char c) { return kRegNameChar[c]; }
 
