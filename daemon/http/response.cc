@@ -7,12 +7,11 @@
 #include <cstdlib>
 #include <utility>
 
-
 namespace parkd::http {
 namespace {
 
-// Appends a piece whose length is known here (a literal's is a constant),
-// so no strlen runs for it.
+// Appends a piece whose length is known (a literal's is a constant, so no
+// strlen runs for it).
 inline void Append(std::string* out, absl::string_view piece) {
   out->append(piece.data(), piece.size());
 }
@@ -62,21 +61,21 @@ void AppendSerialized(const Response& response, bool keep_alive,
                           static_cast<char>('0' + response.status / 10 % 10),
                           static_cast<char>('0' + response.status % 10)};
   Append(out, "HTTP/1.1 ");
-  out->append(status, 3);
+  Append(out, absl::string_view(status, 3));
   out->push_back(' ');
-  out->append(reason.data(), reason.size());
+  Append(out, reason);
   Append(out, "\r\nDate: ");
-  out->append(date.data(), date.size());
+  Append(out, date);
   if (!not_modified) {
     if (!response.content_type.empty()) {
       Append(out, "\r\nContent-Type: ");
-      out->append(response.content_type.data(), response.content_type.size());
+      Append(out, response.content_type);
     }
     char length[24];
     const char* end =
         std::to_chars(length, length + sizeof length, response.body.size()).ptr;
     Append(out, "\r\nContent-Length: ");
-    out->append(length, static_cast<size_t>(end - length));
+    Append(out, absl::string_view(length, static_cast<size_t>(end - length)));
   }
   Append(out, close ? absl::string_view("\r\nConnection: close")
                    : absl::string_view("\r\nConnection: keep-alive"));

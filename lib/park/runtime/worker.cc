@@ -40,9 +40,8 @@ Worker::Worker(RuntimeCore& runtime, int index,
     : runtime_(runtime),
       index_(index),
       parker_(std::make_unique<Parker>(std::move(shared))),
-      rng_(static_cast<uint32_t>(index) * 2654435761u + 1) {
-  ticks_to_poll_ = static_cast<uint32_t>(runtime.options_.event_interval);
-}
+      ticks_to_poll_(static_cast<uint32_t>(runtime.options_.event_interval)),
+      rng_(static_cast<uint32_t>(index) * 2654435761u + 1) {}
 
 Worker::~Worker() { delete lifo_; }
 

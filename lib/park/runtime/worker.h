@@ -104,7 +104,7 @@ class Worker {
   uint32_t tick_ = 0;
   // Ticks left until the next PollDriver: a countdown from event_interval,
   // not tick_ % event_interval (a division on every tick).
-  uint32_t ticks_to_poll_ = 1;
+  uint32_t ticks_to_poll_;
   uint32_t last_inject_tick_ = 0;  // tick of the last inject pull
   // SpinSearch's back-off: the run of spins that found nothing, up to 3
   // (owner only).
