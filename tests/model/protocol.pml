@@ -23,7 +23,9 @@
  *     callback wakes a worker if anything is queued; a worker about to
  *     park cancels it under deferred_mu_ only if nothing is queued; the
  *     callback resets deferred_wake_ only if it is still its own
- *     generation; Shutdown drops it before counting the caller's timers.
+ *     generation; Shutdown drops it before counting the caller's timers;
+ *     a worker at a task boundary may find it due, drop its timer and do
+ *     what the callback does (CheckDeferredWake).
  * The code it follows:
  *   lib/park/runtime/worker.cc    Worker::Run, NextLocalTask, PullInject,
  *                                 TakeInjectBatch, OfferMovedWork,
@@ -32,7 +34,7 @@
  *   lib/park/runtime/runtime_core.cc  RuntimeCore::SpawnTask, RunTaskAt
  *                                 (IntakeGuard), NotifyParked, WorkPending,
  *                                 WorkPendingBesides, DeferWake (and its
- *                                 timer's callback),
+ *                                 timer's callback), CheckDeferredWake,
  *                                 CancelDeferredWakeIfNothingQueued,
  *                                 DropDeferredWake, LiveTasks, Drain,
  *                                 Shutdown
@@ -230,6 +232,11 @@
  *     the timer is still pending and counted as the caller's.
  *   By hand: NO_WAKE_DELAY (delay 0: the last searcher wakes at once, the
  *   code before the deferral) VERIFIES on both SCENARIO_SPAWN lines.
+ *   NO_BOUNDARY_CHECK (the timer alone, the code before CheckDeferredWake)
+ *   VERIFIES on all three lines: the boundary only brings the wakeup
+ *   forward, and the timer stays the backstop (DEFERRED_TIMER_NEVER_FIRES
+ *   still FAILS with the boundary check: the waiting task is never at a
+ *   boundary).
  *   CANCEL_WITHOUT_LOOK (the cancel without its WorkPending look) VERIFIES
  *   with two workers: the one worker that can cancel is about to park, and
  *   its rescan after TransitionWorkerToParked sees what the look would
@@ -254,17 +261,19 @@
  * STATUS: the @check lines verify, and so do NO_PARK_FENCE and
  *   DRAINING_RELEASE (see VARIANTS). States stored and time on the 2-core
  *   dev machine (safety / non-progress search; pan -DCOLLAPSE, gcc -O2;
- *   the machine was shared, so times vary), with the deferred wakeup
- *   (2026-12-01):
- *     SCENARIO_SPAWN -DEXTRA_LEAF          831k / 1.66M states, 1 s / 3 s
- *       with WAIT_FOR_LEAF                 551k / 1.10M, 1 s / 3 s
+ *   the machine was shared, so times vary), with the deferred wakeup and
+ *   its boundary check (2026-12-01):
+ *     SCENARIO_SPAWN -DEXTRA_LEAF          941k / 1.88M states, 1 s / 3 s
+ *       with WAIT_FOR_LEAF                 626k / 1.25M, 1 s / 3 s
  *     SCENARIO_DRAIN -DSTART_PARKED
- *       -DDRAIN_CHILD -DRUN_AT             1.00M / 2.00M, 2 s / 8 s
- *     protocol_deferred_shutdown.pml       6.3M / 12.7M, 8 s / 37 s
- *                                          (940 MB)
- *   Before it (the code of 2f7e8a4) the first and third were 310k / 620k
- *   and 833k / 1.67M; the figures below are from then.
- *   check_model.sh on this file: about 42 s (six pan compiles of about
+ *       -DDRAIN_CHILD -DRUN_AT             1.08M / 2.15M, 3 s / 8 s
+ *     protocol_deferred_shutdown.pml       15.1M / 30.2M, 23 s / 118 s
+ *                                          (1.9 GB)
+ *   Without the boundary check these were 831k / 1.66M, 551k / 1.10M,
+ *   1.00M / 2.00M and 6.3M / 12.7M (940 MB). Before the deferred wakeup
+ *   (the code of 2f7e8a4) the first and third were 310k / 620k and
+ *   833k / 1.67M; the figures below are from then.
+ *   check_model.sh on this file: about 40 s (six pan compiles of about
  *   4 s each included; 27 s before the deferred wakeup); each negative test about 1 s (pan built
  *   with -O0; the violation is found within 2k states, 112-420 for the
  *   drain ones).
@@ -585,6 +594,30 @@ Run_top:
 
   /* ------------------------- Worker::NextLocalTask ----------------------- *
    * No LIFO slot (see TASKS), no driver poll (no timers fire, no I/O).   */
+/* if (runtime_.DeferredWakePending()) runtime_.CheckDeferredWake(): the
+ * delay may be over at any boundary (the clock: a free choice). Under
+ * deferred_mu_ (lock cmpxchg), if (deferred_wake_) DropDeferredWakeLocked()
+ * (the timer out of the driver, if it is still there; a callback already
+ * popped finds its generation still current and resets nothing more);
+ * unlock; then NotifyIfWorkPending(). One step up to the unlock, as
+ * DeferWake. The hint may read stale: a stale false is the choice to skip,
+ * a stale true finds !dw under the lock and returns. NO_BOUNDARY_CHECK:
+ * without it (the timer alone, as before). */
+NextLocalTask_deferred:
+#ifndef NO_BOUNDARY_CHECK
+  if
+  :: true
+  :: atomic {
+       dw && dmu == 0 && DRAINED(me) ->
+       dt_tracked = false; dw = false
+     };
+     WorkPending(false);
+     if
+     :: wp -> wp = false; NotifyParked(me)
+     :: else
+     fi
+  fi;
+#endif
 /* (local_.size() < kInjectLowWater ...) && !runtime_.inject_.empty():
  * with an empty local queue, PullInject; else PullInjectToLocal, which
  * these scenarios never reach (asserted; not modelled). */

@@ -81,10 +81,14 @@ struct RuntimeOptions {
   // When the last searching worker takes a task and more work is queued in
   // its own local queue only (nothing in the inject queue or another
   // worker's queue), it runs that work itself next and wakes no other
-  // worker at once: a driver timer wakes one if the work is still queued
-  // this long after. So a task that blocks holds back the work queued
-  // behind it for at most this long, and a burst from outside wakes no
-  // second worker. 0 wakes one at once, as Tokio does. 0..100000.
+  // worker at once; one is woken if the work is still queued this long
+  // after. The worker looks between tasks; while one task blocks or runs
+  // long, a driver timer wakes one at the first kernel tick after the
+  // delay (a timer off the tick costs a reprogram of the CPU's timer,
+  // 5 us on a VM, per arm and per cancel). So a task that blocks holds
+  // back the work queued behind it for at most this long plus one tick
+  // (4 ms at HZ=250), and a burst from outside wakes no second worker.
+  // 0 wakes one at once, as Tokio does. 0..100000.
   int searcher_wake_delay_us = 100;
 };
 

@@ -112,10 +112,20 @@ class RuntimeCore {
   // The same, not counting `self`'s local queue (nullptr: counting all).
   bool WorkPendingBesides(const Worker* self) const;
   // The last searcher's deferred wakeup (RuntimeOptions.
-  // searcher_wake_delay_us; docs/runtime.md, "The last searcher"): a driver
-  // timer that runs NotifyIfWorkPending after the delay, unless cancelled
-  // first. At most one is pending; any thread.
+  // searcher_wake_delay_us; docs/runtime.md, "The last searcher"): runs
+  // NotifyIfWorkPending once the delay is over, unless cancelled first.
+  // Workers look at every task boundary (CheckDeferredWake); a driver
+  // timer on the kernel tick's grid is the backstop for a task that runs
+  // or blocks past it. At most one is pending; any thread.
   void DeferWake() ABSL_LOCKS_EXCLUDED(deferred_mu_);
+  // Whether a deferred wakeup is pending: a hint, read by every worker at
+  // every task boundary.
+  bool DeferredWakePending() const {
+    return deferred_armed_.load(std::memory_order_acquire);
+  }
+  // At a task boundary while one is pending: if its delay is over, drops
+  // its timer and does what the timer would have done.
+  void CheckDeferredWake() ABSL_LOCKS_EXCLUDED(deferred_mu_);
   // Drops the pending one if no queue holds a task: the work it was for
   // has been taken by a worker that runs it. Called by a worker about to
   // park. (Not on every wakeup: a wakeup that started before the deferral
@@ -172,9 +182,17 @@ class RuntimeCore {
   // Counts DeferWake's timers: a firing callback resets deferred_wake_ only
   // if it is still its own.
   uint64_t deferred_generation_ ABSL_GUARDED_BY(deferred_mu_) = 0;
+  // The kernel's tick period (sys/kernel_tick.h), the backstop timer's
+  // grain; zero if unknown (the backstop is then due with the delay).
+  const std::chrono::nanoseconds kernel_tick_;
   // deferred_wake_ is set; written under deferred_mu_, read without it as
-  // a hint.
-  std::atomic<bool> deferred_armed_{false};
+  // a hint by every worker's every task boundary: its own cache line,
+  // written twice per deferral.
+  alignas(64) std::atomic<bool> deferred_armed_{false};
+  // When the pending deferral's delay is over (steady clock, ns since its
+  // epoch). Written under deferred_mu_ before deferred_armed_'s release
+  // store; read after its acquire load.
+  std::atomic<int64_t> deferred_due_ns_{0};
 };
 
 // The core behind a Runtime, for the layers above that are built with this

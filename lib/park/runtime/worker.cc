@@ -81,6 +81,13 @@ void Worker::Run() {
 
 Task* Worker::NextLocalTask() {
   ++tick_;
+  // A deferred wakeup (RunTask) is due after its delay: looked at here, at
+  // every task boundary, so that a run of short tasks longer than the delay
+  // gets another worker on time without its timer (the backstop for a
+  // single long task, which fires later: RuntimeCore::DeferWake).
+  if (runtime_.DeferredWakePending()) [[unlikely]] {
+    runtime_.CheckDeferredWake();
+  }
   if (--ticks_to_poll_ == 0) {
     ticks_to_poll_ = static_cast<uint32_t>(runtime_.options_.event_interval);
     PollDriver();

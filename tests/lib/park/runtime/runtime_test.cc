@@ -66,6 +66,19 @@ std::unique_ptr<Runtime> Make(int workers,
   return *std::move(rt);
 }
 
+// Two workers with the given searcher_wake_delay_us.
+std::unique_ptr<Runtime> MakeWithWakeDelay(int delay_us) {
+  RuntimeOptions options;
+  options.workers = 2;
+  options.searcher_wake_delay_us = delay_us;
+  absl::StatusOr<std::unique_ptr<Runtime>> rt = Runtime::Create(options);
+  if (!rt.ok()) {
+    ADD_FAILURE() << rt.status();
+    std::abort();
+  }
+  return *std::move(rt);
+}
+
 TEST(RuntimeTest, InvalidOptionsNameTheFieldAndTheRange) {
   struct Case {
     void (*spoil)(RuntimeOptions&);
@@ -244,26 +257,52 @@ TEST(RuntimeTest, AllWorkersWakeForQueuedWork) {
 TEST(RuntimeTest, BlockedTaskDoesNotStrandWorkQueuedBehindIt) {
   for (int delay_us : {0, RuntimeOptions{}.searcher_wake_delay_us, 20000}) {
     SCOPED_TRACE(absl::StrCat("searcher_wake_delay_us=", delay_us));
-    RuntimeOptions options;
-    options.workers = 2;
-    options.searcher_wake_delay_us = delay_us;
-    absl::StatusOr<std::unique_ptr<Runtime>> rt = Runtime::Create(options);
-    ASSERT_TRUE(rt.ok()) << rt.status();
+    std::unique_ptr<Runtime> rt = MakeWithWakeDelay(delay_us);
     for (int round = 0; round < 50; ++round) {
       std::atomic<bool> second_ran{false};
       std::atomic<bool> stuck{false};
       absl::Notification first_done;
-      ASSERT_TRUE((*rt)->Spawn([&] {
+      ASSERT_TRUE(rt->Spawn([&] {
                       if (!testing::Await([&] { return second_ran.load(); })) {
                         stuck = true;
                       }
                       first_done.Notify();
                     }).ok());
-      ASSERT_TRUE((*rt)->Spawn([&] { second_ran = true; }).ok());
+      ASSERT_TRUE(rt->Spawn([&] { second_ran = true; }).ok());
       ASSERT_TRUE(first_done.WaitForNotificationWithTimeout(absl::Seconds(20)));
       ASSERT_FALSE(stuck) << "round " << round
                           << ": the queued task never ran";
     }
+  }
+}
+
+// A long run of short tasks from outside, which one woken worker takes
+// into its own queue, is shared with the other worker: the deferred wakeup
+// is due while that worker is still at it, and the worker itself sends it
+// at a task boundary (or, failing that, its backstop timer does). 200
+// tasks of 1 ms each: a second worker that starts late still finds most
+// of the run to take part in.
+TEST(RuntimeTest, LongRunOfShortTasksFromOutsideIsShared) {
+  for (int delay_us : {RuntimeOptions{}.searcher_wake_delay_us, 20000}) {
+    SCOPED_TRACE(absl::StrCat("searcher_wake_delay_us=", delay_us));
+    std::unique_ptr<Runtime> rt = MakeWithWakeDelay(delay_us);
+    constexpr int kTasks = 200;
+    std::vector<std::thread::id> ran_on(kTasks);
+    std::atomic<int> done{0};
+    for (int i = 0; i < kTasks; ++i) {
+      ASSERT_TRUE(rt->Spawn([&, i] {
+                      ran_on[i] = std::this_thread::get_id();
+                      const auto until = Clock::now() + milliseconds(1);
+                      while (Clock::now() < until) {
+                      }
+                      done.fetch_add(1, std::memory_order_release);
+                    }).ok());
+    }
+    ASSERT_TRUE(testing::Await(
+        [&] { return done.load(std::memory_order_acquire) == kTasks; }));
+    int on_first = 0;
+    for (const std::thread::id& id : ran_on) on_first += id == ran_on[0];
+    EXPECT_LT(on_first, kTasks) << "one worker ran the whole run";
   }
 }
 
