@@ -36,7 +36,8 @@ struct Config {
   int worker_slice_us = 100;
   // [runtime] searcher_wake_delay_us: how long work queued behind a task on
   // the worker that will run it may wait before another worker is woken
-  // for it; 0 = at once; 0..100000.
+  // for it (plus up to a kernel tick while one task blocks); 0 = at once;
+  // 0..100000.
   int searcher_wake_delay_us = 100;
   // [daemon] drain_timeout_ms: how long a drain may take; 0..600000.
   int64_t drain_timeout_ms = 10000;
