@@ -10,8 +10,9 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
-#include <cstdlib>
+#include <string>
 
+#include "absl/status/statusor.h"
 #include "park/sys/kernel_tick.h"
 #include "park/sys/timer_fd.h"
 

@@ -123,7 +123,9 @@
  *   work finding the inject queue non-empty: never here, asserted); driver
  *   turns (PollDriver, in_park_, deferred_notify_, I/O; of the timers only
  *   DeferWake's fire, as DeferredTimer); deferred_armed_'s value (the
- *   hint is modelled as free to read false, which only skips a cancel);
+ *   hint is modelled as free to read false, which only skips a cancel or
+ *   a boundary check); the clock (a boundary may find the deferral due at
+ *   any moment);
  *   overflow into the inject queue (queues hold 4, at most 3 tasks
  *   exist); UnparkWorkerById (only a worker woken by a driver event with
  *   work of its own gets there); a Park that returns without an unpark
@@ -236,7 +238,11 @@
  *   VERIFIES on all three lines: the boundary only brings the wakeup
  *   forward, and the timer stays the backstop (DEFERRED_TIMER_NEVER_FIRES
  *   still FAILS with the boundary check: the waiting task is never at a
- *   boundary).
+ *   boundary). BOUNDARY_WITHOUT_NOTIFY (the boundary drops the timer and
+ *   wakes nobody) VERIFIES too, with two workers: the other worker that
+ *   can be at a boundary is awake, and searches before it parks; with
+ *   three or more (not modelled) the notify is what wakes a sleeper for
+ *   the queued work, so the model does not show that it is needed.
  *   CANCEL_WITHOUT_LOOK (the cancel without its WorkPending look) VERIFIES
  *   with two workers: the one worker that can cancel is about to park, and
  *   its rescan after TransitionWorkerToParked sees what the look would
@@ -611,11 +617,13 @@ NextLocalTask_deferred:
        dw && dmu == 0 && DRAINED(me) ->
        dt_tracked = false; dw = false
      };
+#ifndef BOUNDARY_WITHOUT_NOTIFY
      WorkPending(false);
      if
      :: wp -> wp = false; NotifyParked(me)
      :: else
      fi
+#endif
   fi;
 #endif
 /* (local_.size() < kInjectLowWater ...) && !runtime_.inject_.empty():

@@ -8,8 +8,8 @@
  * never counted as an abandoned timer of the caller's (Shutdown's
  * DropDeferredWake). A separate file (and meson test) because its search
  * is the largest: 15.1M states safety, 30.2M non-progress (1.9 GB, about
- * 2 minutes; its meson test raises check_model.sh's memory and time
- * limits).
+ * 2.5 minutes with the compiles; its meson test raises check_model.sh's
+ * memory and time limits).
  *
  * Run: tests/model/check_model.sh tests/model/protocol_deferred_shutdown.pml pass
  * @check -DSCENARIO_DRAIN -DSTART_PARKED -DEXTRA_LEAF

@@ -79,7 +79,7 @@ absl::StatusOr<std::unique_ptr<RuntimeCore>> RuntimeCore::Create(
 
 RuntimeCore::RuntimeCore(const RuntimeOptions& options,
                  std::shared_ptr<SharedDriver> shared, int num_workers)
-    : options_(options), shared_(std::move(shared)), kernel_tick_(KernelTick()) {
+    : options_(options), shared_(std::move(shared)), backstop_tick_(KernelTick()) {
   std::vector<const Parker*> parkers;
   for (int i = 0; i < num_workers; ++i) {
     workers_.push_back(std::make_unique<Worker>(*this, i, shared_));
@@ -313,7 +313,7 @@ void RuntimeCore::DeferWake() {
   // cancelling it (once per burst of outside work) never reprograms the
   // CPU's timer, which a deadline ahead of the next tick does: about 5 us
   // of CPU per arm and per cancel on a VM (sys/kernel_tick.h).
-  const Clock::time_point deadline = RoundUpToTick(due, kernel_tick_);
+  const Clock::time_point deadline = RoundUpToTick(due, backstop_tick_);
   const uint64_t generation = ++deferred_generation_;
   deferred_wake_ = shared_->driver().AddTimer(deadline, [this, generation] {
     // In a driver turn: on a parked worker's, or a busy one's poll.
@@ -350,7 +350,8 @@ void RuntimeCore::CheckDeferredWake() {
     }
     DropDeferredWakeLocked();
   }
-  // What the timer's callback does, sooner: the deferral is over.
+  // The delay is over with work maybe still queued: the callback's job,
+  // done here because no timer may come for a while (up to a tick late).
   NotifyIfWorkPending();
 }
 

@@ -81,6 +81,12 @@ class RuntimeCore {
 
   // Sets the test hook; before any other thread uses the runtime.
   void set_test_hook(TestHook hook) { test_hook_ = std::move(hook); }
+  // Replaces the deferred wakeup's backstop grain (the kernel tick), so a
+  // test can keep the backstop timer out of its way; before any work is
+  // submitted.
+  void set_backstop_tick_for_test(std::chrono::nanoseconds tick) {
+    backstop_tick_ = tick;
+  }
 
  private:
   friend class Worker;
@@ -183,11 +189,13 @@ class RuntimeCore {
   // if it is still its own.
   uint64_t deferred_generation_ ABSL_GUARDED_BY(deferred_mu_) = 0;
   // The kernel's tick period (sys/kernel_tick.h), the backstop timer's
-  // grain; zero if unknown (the backstop is then due with the delay).
-  const std::chrono::nanoseconds kernel_tick_;
+  // grain; zero if unknown (the backstop is then due with the delay). Set
+  // by the constructor, or by a test before any work is submitted.
+  std::chrono::nanoseconds backstop_tick_;
   // deferred_wake_ is set; written under deferred_mu_, read without it as
-  // a hint by every worker's every task boundary: its own cache line,
-  // written twice per deferral.
+  // a hint by every worker's every task boundary: a cache line of its own
+  // with deferred_due_ns_, written three times per deferral (due, set,
+  // reset).
   alignas(64) std::atomic<bool> deferred_armed_{false};
   // When the pending deferral's delay is over (steady clock, ns since its
   // epoch). Written under deferred_mu_ before deferred_armed_'s release
@@ -204,6 +212,13 @@ struct RuntimeAccess {
 // Sets `runtime`'s test hook; before any other thread uses the runtime.
 inline void SetTestHook(Runtime& runtime, TestHook hook) {
   RuntimeAccess::Core(runtime).set_test_hook(std::move(hook));
+}
+
+// Sets `runtime`'s backstop grain for the deferred wakeup (see
+// RuntimeCore::DeferWake); before any work is submitted.
+inline void SetBackstopTickForTest(Runtime& runtime,
+                                   std::chrono::nanoseconds tick) {
+  RuntimeAccess::Core(runtime).set_backstop_tick_for_test(tick);
 }
 
 }  // namespace internal

@@ -23,10 +23,11 @@ std::chrono::steady_clock::time_point RoundUpToTick(
   if (tick <= std::chrono::nanoseconds::zero()) return t;
   const auto since_epoch =
       std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch());
-  const auto rem = since_epoch % tick;
+  auto rem = since_epoch % tick;
   if (rem == std::chrono::nanoseconds::zero()) return t;
-  // A time point before the epoch (negative) never occurs for the
-  // monotonic clock; rounding toward zero would round it down.
+  // % truncates toward zero: before the epoch the remainder is negative,
+  // and the multiple at or after t is then -rem away, not tick - rem.
+  if (rem < std::chrono::nanoseconds::zero()) rem += tick;
   return t + (tick - rem);
 }
 

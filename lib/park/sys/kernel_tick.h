@@ -28,6 +28,8 @@ std::chrono::nanoseconds KernelTick();
 
 // The first whole multiple of `tick` (since the steady clock's epoch, which
 // is CLOCK_MONOTONIC's) at or after `t`; `t` itself if `tick` is zero.
+// `t` must be at least one tick below time_point::max() (the result would
+// overflow); the monotonic clock's readings plus a delay always are.
 std::chrono::steady_clock::time_point RoundUpToTick(
     std::chrono::steady_clock::time_point t, std::chrono::nanoseconds tick);
 

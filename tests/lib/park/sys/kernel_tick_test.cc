@@ -34,6 +34,12 @@ TEST(KernelTickTest, RoundsUpToTheNextMultiple) {
   EXPECT_EQ(RoundUpToTick(At(123'456'789'012), tick), At(123'460'000'000));
 }
 
+TEST(KernelTickTest, BeforeTheEpochRoundsUpTowardIt) {
+  EXPECT_EQ(RoundUpToTick(At(-5), nanoseconds(4)), At(-4));
+  EXPECT_EQ(RoundUpToTick(At(-4), nanoseconds(4)), At(-4));
+  EXPECT_EQ(RoundUpToTick(At(-1), nanoseconds(4)), At(0));
+}
+
 TEST(KernelTickTest, AMultipleStaysWhereItIs) {
   EXPECT_EQ(RoundUpToTick(At(0), milliseconds(4)), At(0));
   EXPECT_EQ(RoundUpToTick(At(8'000'000), milliseconds(4)), At(8'000'000));
