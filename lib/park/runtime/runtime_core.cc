@@ -335,19 +335,16 @@ void RuntimeCore::DeferWake() {
 }
 
 void RuntimeCore::CheckDeferredWake() {
-  if (SinceEpochNs(Clock::now()) <
-      deferred_due_ns_.load(std::memory_order_relaxed)) {
-    return;
-  }
+  const int64_t now = SinceEpochNs(Clock::now());
+  if (now < deferred_due_ns_.load(std::memory_order_relaxed)) return;
   {
     MutexLock lock(&deferred_mu_);
     // Gone already: cancelled by a parking worker, fired, or dropped by
-    // another boundary. (A newer deferral is dropped too if it is due.)
+    // another boundary.
     if (!deferred_wake_) return;
-    if (SinceEpochNs(Clock::now()) <
-        deferred_due_ns_.load(std::memory_order_relaxed)) {
-      return;  // a newer deferral, not yet due
-    }
+    // Read again under the lock: a newer deferral may have replaced the
+    // one seen above, and it is due later than `now` if it began after.
+    if (now < deferred_due_ns_.load(std::memory_order_relaxed)) return;
     DropDeferredWakeLocked();
   }
   // The delay is over with work maybe still queued: the callback's job,

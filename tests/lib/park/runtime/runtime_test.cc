@@ -51,14 +51,7 @@ constexpr int64_t kLateToleranceUs =
     std::chrono::duration_cast<std::chrono::microseconds>(kLateTolerance)
         .count();
 
-std::unique_ptr<Runtime> Make(int workers,
-                              WakePolicy policy = WakePolicy::kCondvarFirst,
-                              int spin_before_park_us =
-                                  RuntimeOptions{}.spin_before_park_us) {
-  RuntimeOptions options;
-  options.workers = workers;
-  options.wake_policy = policy;
-  options.spin_before_park_us = spin_before_park_us;
+std::unique_ptr<Runtime> MakeWith(const RuntimeOptions& options) {
   absl::StatusOr<std::unique_ptr<Runtime>> rt = Runtime::Create(options);
   if (!rt.ok()) {
     ADD_FAILURE() << rt.status();
@@ -67,17 +60,23 @@ std::unique_ptr<Runtime> Make(int workers,
   return *std::move(rt);
 }
 
+std::unique_ptr<Runtime> Make(int workers,
+                              WakePolicy policy = WakePolicy::kCondvarFirst,
+                              int spin_before_park_us =
+                                  RuntimeOptions{}.spin_before_park_us) {
+  RuntimeOptions options;
+  options.workers = workers;
+  options.wake_policy = policy;
+  options.spin_before_park_us = spin_before_park_us;
+  return MakeWith(options);
+}
+
 // Two workers with the given searcher_wake_delay_us.
 std::unique_ptr<Runtime> MakeWithWakeDelay(int delay_us) {
   RuntimeOptions options;
   options.workers = 2;
   options.searcher_wake_delay_us = delay_us;
-  absl::StatusOr<std::unique_ptr<Runtime>> rt = Runtime::Create(options);
-  if (!rt.ok()) {
-    ADD_FAILURE() << rt.status();
-    std::abort();
-  }
-  return *std::move(rt);
+  return MakeWith(options);
 }
 
 TEST(RuntimeTest, InvalidOptionsNameTheFieldAndTheRange) {
