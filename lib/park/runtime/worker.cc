@@ -131,9 +131,12 @@ Task* Worker::NextLocalTask() {
       return std::exchange(lifo_, nullptr);
     }
     // Capped: the chain goes behind the queued work, where others may
-    // steal it.
+    // steal it. Behind nothing it is the task we pop next, and nobody else
+    // is needed for it: a chain of spawns woke the other worker every
+    // max_lifo_polls tasks only to have it search, spin and park again.
+    const bool others_queued = !local_.empty();
     local_.PushBackOrOverflow(std::exchange(lifo_, nullptr), runtime_.inject_);
-    NotifyAfterLocalPush();
+    if (others_queued) NotifyAfterLocalPush();
   }
   lifo_polls_ = 0;
   if (Task* task = local_.Pop()) return task;

@@ -529,6 +529,43 @@ TEST(RuntimeTest, IdlePoolDoesNotWakeUp) {
   EXPECT_EQ(after.driver.turns, before.driver.turns);
 }
 
+// A task that spawns the next: one task is runnable at a time.
+struct SpawnChain {
+  Runtime* rt;
+  absl::Notification* done;
+  int left;
+  void operator()() {
+    if (left == 0) {
+      done->Notify();
+      return;
+    }
+    ASSERT_TRUE(rt->Spawn(SpawnChain{rt, done, left - 1}).ok());
+  }
+};
+
+TEST(RuntimeTest, ChainOfSpawnsWakesNoSecondWorker) {
+  auto rt = Make(2);
+  ASSERT_TRUE(testing::Await([&] {
+    return rt->counters().total.parked_now == 2 &&
+           WorkersAsleepInKernel() == 2;
+  }));
+  const RuntimeCounters before = rt->counters();
+  absl::Notification done;
+  // Long enough to pass the LIFO slot's cap (max_lifo_polls) thousands of
+  // times: each time, the chain's task goes through the local queue and is
+  // the next task its worker pops, so nobody else is needed for it.
+  ASSERT_TRUE(rt->Spawn(SpawnChain{rt.get(), &done, 10000}).ok());
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(20)));
+  ASSERT_TRUE(testing::Await(
+      [&] { return rt->counters().total.parked_now == 2; }));
+  const RuntimeCounters after = rt->counters();
+  EXPECT_EQ(after.total.unparks_driver + after.total.unparks_condvar -
+                before.total.unparks_driver - before.total.unparks_condvar,
+            1u)
+      << "the spawn from outside wakes one worker; the chain wakes nobody";
+  EXPECT_EQ(after.total.steals, before.total.steals);
+}
+
 TEST(RuntimeTest, IoReadinessRunsTheCallbackAsATask) {
   auto rt = Make(2);
   int fds[2];
