@@ -510,14 +510,17 @@ int WorkersAsleepInKernel() {
   return asleep;
 }
 
+// Both workers of `rt` in the sleepers set and both blocked in the kernel:
+// from then on, any park, wakeup or driver turn is one the caller made.
+bool AwaitTwoWorkersAsleep(Runtime& rt) {
+  return testing::Await([&] {
+    return rt.counters().total.parked_now == 2 && WorkersAsleepInKernel() == 2;
+  });
+}
+
 TEST(RuntimeTest, IdlePoolDoesNotWakeUp) {
   auto rt = Make(2);
-  // Both in the sleepers set and both blocked in the kernel: from here on,
-  // any park, wakeup or driver turn is one the idle pool should not make.
-  ASSERT_TRUE(testing::Await([&] {
-    return rt->counters().total.parked_now == 2 &&
-           WorkersAsleepInKernel() == 2;
-  }));
+  ASSERT_TRUE(AwaitTwoWorkersAsleep(*rt));
   const RuntimeCounters before = rt->counters();
   // An observation window, not a wait for another thread: nothing should
   // happen in it.
@@ -545,10 +548,7 @@ struct SpawnChain {
 
 TEST(RuntimeTest, ChainOfSpawnsWakesNoSecondWorker) {
   auto rt = Make(2);
-  ASSERT_TRUE(testing::Await([&] {
-    return rt->counters().total.parked_now == 2 &&
-           WorkersAsleepInKernel() == 2;
-  }));
+  ASSERT_TRUE(AwaitTwoWorkersAsleep(*rt));
   const RuntimeCounters before = rt->counters();
   absl::Notification done;
   // Long enough to pass the LIFO slot's cap (max_lifo_polls) thousands of
