@@ -77,7 +77,10 @@
  *   NotifyAfterLocalPush. The LIFO slot is not modelled: this is Schedule's path
  *   for a spawn that displaces the LIFO slot's occupant into the local
  *   queue (CHILD stands for that occupant), the same push-then-notify as a
- *   yielded task and as NextLocalTask's LIFO cap. In SCENARIO_SPAWN, P
+ *   yielded task and as NextLocalTask's LIFO cap when other work is
+ *   queued (behind nothing, the cap's push is popped at once by the same
+ *   worker and notifies nobody: no task of P's kind can strand it). In
+ *   SCENARIO_SPAWN, P
  *   then blocks until CHILD has run (a task that waits for work it
  *   spawned): if CHILD is stranded, P's worker never comes back for it.
  *   In SCENARIO_DRAIN (DRAIN_CHILD) P returns at once: CHILD is inside

@@ -333,9 +333,9 @@ void Worker::NotifyAfterLocalPush() {
   // two seq_cst fences applies: whichever fence is first in their total
   // order, the other side's later load sees the earlier side's write. The
   // cost is one full fence (g++: `lock or` on the stack) per local push
-  // that may notify (a yield, or a spawn that displaced the LIFO slot);
-  // the first spawn of a task goes to the LIFO slot, which nobody else can
-  // take, and needs none.
+  // that may notify (a yield, a spawn that displaced the LIFO slot, the
+  // LIFO cap's push behind queued work); the first spawn of a task goes to
+  // the LIFO slot, which nobody else can take, and needs none.
   std::atomic_thread_fence(std::memory_order_seq_cst);
   runtime_.NotifyParked();
 }
