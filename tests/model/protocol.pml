@@ -80,9 +80,9 @@
  *   yielded task and as NextLocalTask's LIFO cap when other work is
  *   queued (behind nothing, the cap's push is popped at once by the same
  *   worker and notifies nobody: no task of P's kind can strand it). In
- *   SCENARIO_SPAWN, P
- *   then blocks until CHILD has run (a task that waits for work it
- *   spawned): if CHILD is stranded, P's worker never comes back for it.
+ *   SCENARIO_SPAWN, P then blocks until CHILD has run (a task that waits
+ *   for work it spawned): if CHILD is stranded, P's worker never comes
+ *   back for it.
  *   In SCENARIO_DRAIN (DRAIN_CHILD) P returns at once: CHILD is inside
  *   work that Drain must wait for, counted by spawned_.
  *   WAIT_FOR_LEAF (with SCENARIO_SPAWN, EXTRA_LEAF): P spawns nothing
