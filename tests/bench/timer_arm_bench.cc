@@ -5,8 +5,9 @@
 // tick: no reprogram; sys/kernel_tick.h), and 5 ms ahead (beyond any tick
 // at HZ >= 250). RuntimeCore::DeferWake arms and cancels one such timer
 // per burst of outside work; this is why it rounds its deadline up.
-// On a VM the reprogram is a trap to the hypervisor; on bare metal the
-// three cost about the same.
+// On a VM the reprogram is a trap to the hypervisor: 9-10 us per arm and
+// cancel 100 us ahead against 0.9 us on the grid, on a 2-vCPU VM on an
+// AMD EPYC host. Bare metal has not been measured.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
