@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # parkd beside its peers, on one machine, in one table: Tokio 1.24 and Asio
 # 1.22 on the runtime workloads (at each of WORKER_COUNTS workers) and under
-# light load, and nginx 1.22 on GET /healthz under wrk. Every program runs
-# RUNS times, interleaved (tokio, asio, parkd, then the next run, with the
+# light load, and nginx 1.22 on GET /healthz under wrk. A floor column
+# (bench/peers/floor/floor.cc: one thread on a futex, no runtime) gives what
+# the kernel charges for a sleep and a wake in the rows where that is most
+# of the cost: the light load and wake_latency. Every program runs RUNS
+# times, interleaved (tokio, asio, parkd, floor, then the next run, with the
 # order rotated each run); a cell is the median of its RUNS values, and the
 # ratio columns are parkd's median over the peer's. bench/peers/README.md
 # says what each row measures.
@@ -138,7 +141,8 @@ elif [[ -d $BUILD/meson-private ]]; then
 else
   meson setup "$BUILD" --buildtype=release -Db_lto=true -Db_ndebug=true >/dev/null
 fi
-ninja -C "$BUILD" daemon/parkd tests/bench/runtime_workloads tests/bench/light_load >/dev/null
+ninja -C "$BUILD" daemon/parkd tests/bench/runtime_workloads tests/bench/light_load \
+  tests/bench/floor >/dev/null
 # Cargo.lock is not kept: resolved afresh against Debian's sources, and a
 # lock written by a newer cargo would not load in Debian's cargo 0.66.
 (cd bench/peers/tokio && rm -f Cargo.lock &&
@@ -157,12 +161,18 @@ declare -A WORKLOADS=(
   [tokio]="$PEERS_BUILD/cargo/release/tokio_workloads"
   [asio]="$PEERS_BUILD/asio_workloads"
   [parkd]="$BUILD/tests/bench/runtime_workloads"
+  [floor]="$BUILD/tests/bench/floor"
 )
 declare -A LIGHT=(
   [tokio]="$PEERS_BUILD/cargo/release/tokio_light_load"
   [asio]="$PEERS_BUILD/asio_light_load"
   [parkd]="$BUILD/tests/bench/light_load"
+  [floor]="$BUILD/tests/bench/floor"
 )
+# The floor is one program with a mode: of the runtime workloads it runs
+# wake_latency only (one thread has no scheduler to measure).
+declare -A WORKLOAD_ARGS=([floor]=wake_latency)
+declare -A LIGHT_ARGS=([floor]=light)
 # The light-load configurations: label, then the environment.
 LIGHT_CONFIGS=(
   "1kHz|WORKERS=2 PERIOD_US=1000 BURST=1"
@@ -285,23 +295,25 @@ wrk_healthz() {
 echo "# $RUNS runs; raw output in $OUT" >&2
 for ((r = 1; r <= RUNS; r++)); do
   for w in $WORKER_COUNTS; do
-    for rt in $(rotated "$r" tokio asio parkd); do
+    for rt in $(rotated "$r" tokio asio parkd floor); do
       f=$OUT/w$w.$rt.$r.txt
       echo "# run $r/$RUNS: runtime workloads, $w workers: $rt" >&2
       bounded 600 "$f" env WORKERS="$w" REPS="$REPS" WARMUP="$WARMUP" \
-        WAKE_TRIALS="$WAKE_TRIALS" WAKE_SLEEP_US="$WAKE_SLEEP_US" "${WORKLOADS[$rt]}" ||
+        WAKE_TRIALS="$WAKE_TRIALS" WAKE_SLEEP_US="$WAKE_SLEEP_US" "${WORKLOADS[$rt]}" \
+        ${WORKLOAD_ARGS[$rt]:+"${WORKLOAD_ARGS[$rt]}"} ||
         echo "compare.sh: $rt workloads ($w workers) exited with status $?; see $f.err" >&2
       record "w$w" "$rt" "$r" "$f"
     done
   done
   for config in "${LIGHT_CONFIGS[@]}"; do
     label=${config%%|*}
-    for rt in $(rotated "$r" tokio asio parkd); do
+    for rt in $(rotated "$r" tokio asio parkd floor); do
       f=$OUT/light_$label.$rt.$r.txt
       echo "# run $r/$RUNS: light load $label: $rt" >&2
       # shellcheck disable=SC2086 # the configuration is words on purpose
       bounded $((LIGHT_DURATION_S + IDLE_S + 60)) "$f" env ${config#*|} WORK_US="$WORK_US" \
-        DURATION_S="$LIGHT_DURATION_S" IDLE_S="$IDLE_S" "${LIGHT[$rt]}" ||
+        DURATION_S="$LIGHT_DURATION_S" IDLE_S="$IDLE_S" "${LIGHT[$rt]}" \
+        ${LIGHT_ARGS[$rt]:+"${LIGHT_ARGS[$rt]}"} ||
         echo "compare.sh: $rt light load $label exited with status $?; see $f.err" >&2
       record "$label" "$rt" "$r" "$f"
     done
@@ -329,6 +341,6 @@ done
 {
   echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), Linux $(uname -r)"
   echo "# RUNS=$RUNS interleaved; REPS=$REPS WAKE_TRIALS=$WAKE_TRIALS LIGHT_DURATION_S=$LIGHT_DURATION_S IDLE_S=$IDLE_S WORK_US=$WORK_US HTTP_DURATION_S=$HTTP_DURATION_S HTTP_WORKERS=$HTTP_WORKERS${HTTP_SERVER_CPUS:+ HTTP_SERVER_CPUS=$HTTP_SERVER_CPUS}${HTTP_WRK_CPUS:+ HTTP_WRK_CPUS=$HTTP_WRK_CPUS}"
-  echo "# cells: median over runs; [wN] rows in microseconds; ratios: parkd / peer"
+  echo "# cells: median over runs; [wN] rows in microseconds; ratios: parkd / peer; floor: one thread on a futex, no runtime (what the kernel charges for a sleep and a wake)"
 } | tee "$OUT/table.txt"
 awk -F'\t' -v fmt="$FORMAT" -f bench/peers/table.awk "$INDEX" | tee -a "$OUT/table.txt"

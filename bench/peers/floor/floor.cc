@@ -1,0 +1,123 @@
+// floor: the `floor` column of `./dev.sh compare`. No runtime: one thread
+// that runs what it is given and otherwise sleeps on a futex. It measures
+// what this machine's kernel charges for one sleep and one wake, below
+// which no pool that parks its idle threads can go: the light-load rows'
+// overhead and switches per task, and the wake latency of an idle thread.
+// parkd's and Asio's cells in those rows are this floor plus what the
+// runtime adds; on a VM the floor is most of them.
+//
+// Usage: floor light          light_load.h's measurement (its environment;
+//                             WORKERS is ignored: always one thread)
+//        floor wake_latency   bench_util.h's wake-latency probe
+//                             (WAKE_TRIALS, WAKE_SLEEP_US)
+//
+// No libpark: only tests/bench's headers. Built by meson as
+// tests/bench/floor (tests/bench/meson.build), which also tests it.
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "bench_util.h"
+#include "light_load.h"
+
+namespace {
+
+// One thread, a mutex-guarded queue and a futex word: the least a pool can
+// do for a task from outside (a push, and a wake only if the thread
+// sleeps). No spinning, no searching, no second thread.
+class OneThread {
+ public:
+  OneThread() : thread_([this] { Run(); }) {}
+  ~OneThread() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_ = true;
+    }
+    Wake();
+    thread_.join();
+  }
+  OneThread(const OneThread&) = delete;
+  OneThread& operator=(const OneThread&) = delete;
+
+  // Any thread. The wake syscall only when the thread sleeps.
+  void Submit(std::function<void()> fn) {
+    bool wake = false;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      queue_.push_back(std::move(fn));
+      wake = std::exchange(sleeping_, false);
+    }
+    if (wake) Wake();
+  }
+
+ private:
+  void Wake() {
+    word_.fetch_add(1);
+    syscall(SYS_futex, &word_, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+  }
+
+  void Run() {
+    std::unique_lock<std::mutex> l(mu_);
+    for (;;) {
+      if (!queue_.empty()) {
+        std::function<void()> fn = std::move(queue_.front());
+        queue_.pop_front();
+        l.unlock();
+        fn();
+        l.lock();
+        continue;
+      }
+      if (stop_) return;
+      // Read under the lock: a Submit after the unlock bumps the word, and
+      // the wait then returns at once instead of sleeping past it.
+      sleeping_ = true;
+      const uint32_t seen = word_.load();
+      l.unlock();
+      syscall(SYS_futex, &word_, FUTEX_WAIT_PRIVATE, seen, nullptr, nullptr,
+              0);
+      l.lock();
+    }
+  }
+
+  std::mutex mu_;
+  std::deque<std::function<void()>> queue_;  // guarded by mu_
+  bool sleeping_ = false;                    // guarded by mu_
+  bool stop_ = false;                        // guarded by mu_
+  std::atomic<uint32_t> word_{0};
+  std::thread thread_;  // last: starts after the members above exist
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const char* mode = argc == 2 ? argv[1] : "";
+  if (std::strcmp(mode, "light") == 0) {
+    const park_bench::LightLoadConfig cfg;
+    OneThread pool;
+    std::printf("# floor: one thread on a futex (WORKERS ignored)\n");
+    return park_bench::RunLightLoad(
+        "floor", cfg,
+        [&](const park_bench::LightLoadTask& task) { pool.Submit(task); });
+  }
+  if (std::strcmp(mode, "wake_latency") == 0) {
+    const park_bench::WorkloadConfig cfg;
+    OneThread pool;
+    std::printf("# floor: one thread on a futex (WORKERS ignored)\n");
+    park_bench::WakeLatency(cfg, [&](auto fn) { pool.Submit(std::move(fn)); });
+    return 0;
+  }
+  std::fprintf(stderr,
+               "floor: one argument expected, light or wake_latency%s%s\n",
+               argc > 1 ? "; got " : "", argc > 1 ? argv[1] : "");
+  return 2;
+}
