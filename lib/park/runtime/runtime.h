@@ -125,9 +125,11 @@ class PARK_EXPORT Runtime {
 
   // Queues a task; never blocks (apart from the inject queue's short lock),
   // any thread. When a parked worker has to be woken, the caller makes the
-  // syscall (a futex wake or an eventfd write); on a 2-vCPU VM that took
-  // 6-11 us (p50) when the worker's vCPU had halted, since the wakeup
-  // interrupt traps to the host. FailedPrecondition after shutdown (and,
+  // syscall (a futex wake or an eventfd write). The kernel may run the
+  // woken worker on the caller's CPU at once (the worker slice, see
+  // RuntimeOptions), and then the call returns after the worker parks
+  // again: 6-12 us (p50) on a 2-vCPU VM whose kernel keeps woken threads
+  // on the waker's vCPU. FailedPrecondition after shutdown (and,
   // from outside the pool, during a drain): the task is destroyed without
   // running. A task accepted (OK) is run, or counted as abandoned by
   // Shutdown/Drain.
