@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # parkd beside its peers, on one machine, in one table: Tokio 1.24 and Asio
 # 1.22 on the runtime workloads (at each of WORKER_COUNTS workers) and under
-# light load, and nginx 1.22 on GET /healthz under wrk. A floor column
-# (bench/peers/floor/floor.cc: one thread on a futex, no runtime) gives what
+# light load, and nginx 1.22 on GET /healthz under wrk. Two floor columns
+# (bench/peers/floor/floor.cc: one thread on a futex, no runtime) give what
 # the kernel charges for a sleep and a wake in the rows where that is most
-# of the cost: the light load and wake_latency. Every program runs RUNS
-# times, interleaved (tokio, asio, parkd, floor, then the next run, with the
-# order rotated each run); a cell is the median of its RUNS values, and the
-# ratio columns are parkd's median over the peer's. bench/peers/README.md
-# says what each row measures.
+# of the cost, the light load and wake_latency: `floor` with the kernel's
+# default time slice (how Tokio's and Asio's threads run), `floor100` with
+# the 100 us slice parkd's workers ask for. Every program runs RUNS times,
+# interleaved (tokio, asio, parkd, floor, floor100, then the next run, with
+# the order rotated each run); a cell is the median of its RUNS values, and
+# the ratio columns are parkd's median over the peer's.
+# bench/peers/README.md says what each row measures.
 #
 # Usage: ./dev.sh compare       (installs what is missing, then runs this)
 #        bench/peers/compare.sh (when the packages are there)
@@ -162,17 +164,23 @@ declare -A WORKLOADS=(
   [asio]="$PEERS_BUILD/asio_workloads"
   [parkd]="$BUILD/tests/bench/runtime_workloads"
   [floor]="$BUILD/tests/bench/floor"
+  [floor100]="$BUILD/tests/bench/floor"
 )
 declare -A LIGHT=(
   [tokio]="$PEERS_BUILD/cargo/release/tokio_light_load"
   [asio]="$PEERS_BUILD/asio_light_load"
   [parkd]="$BUILD/tests/bench/light_load"
   [floor]="$BUILD/tests/bench/floor"
+  [floor100]="$BUILD/tests/bench/floor"
 )
 # The floor is one program with a mode: of the runtime workloads it runs
 # wake_latency only (one thread has no scheduler to measure).
-declare -A WORKLOAD_ARGS=([floor]=wake_latency)
-declare -A LIGHT_ARGS=([floor]=light)
+declare -A WORKLOAD_ARGS=([floor]=wake_latency [floor100]=wake_latency)
+declare -A LIGHT_ARGS=([floor]=light [floor100]=light)
+# floor100's thread gets the time slice of parkd's workers (the default of
+# RuntimeOptions.worker_slice_us), so that it wakes as they do: preempting
+# the submitting thread on its CPU.
+declare -A RUN_ENV=([floor100]=SLICE_US=100)
 # The light-load configurations: label, then the environment.
 LIGHT_CONFIGS=(
   "1kHz|WORKERS=2 PERIOD_US=1000 BURST=1"
@@ -295,10 +303,11 @@ wrk_healthz() {
 echo "# $RUNS runs; raw output in $OUT" >&2
 for ((r = 1; r <= RUNS; r++)); do
   for w in $WORKER_COUNTS; do
-    for rt in $(rotated "$r" tokio asio parkd floor); do
+    for rt in $(rotated "$r" tokio asio parkd floor floor100); do
       f=$OUT/w$w.$rt.$r.txt
       echo "# run $r/$RUNS: runtime workloads, $w workers: $rt" >&2
-      bounded 600 "$f" env WORKERS="$w" REPS="$REPS" WARMUP="$WARMUP" \
+      # shellcheck disable=SC2086 # RUN_ENV holds assignments, as words
+      bounded 600 "$f" env ${RUN_ENV[$rt]:-} WORKERS="$w" REPS="$REPS" WARMUP="$WARMUP" \
         WAKE_TRIALS="$WAKE_TRIALS" WAKE_SLEEP_US="$WAKE_SLEEP_US" "${WORKLOADS[$rt]}" \
         ${WORKLOAD_ARGS[$rt]:+"${WORKLOAD_ARGS[$rt]}"} ||
         echo "compare.sh: $rt workloads ($w workers) exited with status $?; see $f.err" >&2
@@ -307,11 +316,11 @@ for ((r = 1; r <= RUNS; r++)); do
   done
   for config in "${LIGHT_CONFIGS[@]}"; do
     label=${config%%|*}
-    for rt in $(rotated "$r" tokio asio parkd floor); do
+    for rt in $(rotated "$r" tokio asio parkd floor floor100); do
       f=$OUT/light_$label.$rt.$r.txt
       echo "# run $r/$RUNS: light load $label: $rt" >&2
       # shellcheck disable=SC2086 # the configuration is words on purpose
-      bounded $((LIGHT_DURATION_S + IDLE_S + 60)) "$f" env ${config#*|} WORK_US="$WORK_US" \
+      bounded $((LIGHT_DURATION_S + IDLE_S + 60)) "$f" env ${RUN_ENV[$rt]:-} ${config#*|} WORK_US="$WORK_US" \
         DURATION_S="$LIGHT_DURATION_S" IDLE_S="$IDLE_S" "${LIGHT[$rt]}" \
         ${LIGHT_ARGS[$rt]:+"${LIGHT_ARGS[$rt]}"} ||
         echo "compare.sh: $rt light load $label exited with status $?; see $f.err" >&2
@@ -341,6 +350,6 @@ done
 {
   echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), Linux $(uname -r)"
   echo "# RUNS=$RUNS interleaved; REPS=$REPS WAKE_TRIALS=$WAKE_TRIALS LIGHT_DURATION_S=$LIGHT_DURATION_S IDLE_S=$IDLE_S WORK_US=$WORK_US HTTP_DURATION_S=$HTTP_DURATION_S HTTP_WORKERS=$HTTP_WORKERS${HTTP_SERVER_CPUS:+ HTTP_SERVER_CPUS=$HTTP_SERVER_CPUS}${HTTP_WRK_CPUS:+ HTTP_WRK_CPUS=$HTTP_WRK_CPUS}"
-  echo "# cells: median over runs; [wN] rows in microseconds; ratios: parkd / peer; floor: one thread on a futex, no runtime (what the kernel charges for a sleep and a wake)"
+  echo "# cells: median over runs; [wN] rows in microseconds; ratios: parkd / peer; floor, floor100: one thread on a futex and no runtime, with the kernel's default time slice and with parkd's 100 us (what the kernel charges for a sleep and a wake)"
 } | tee "$OUT/table.txt"
 awk -F'\t' -v fmt="$FORMAT" -f bench/peers/table.awk "$INDEX" | tee -a "$OUT/table.txt"

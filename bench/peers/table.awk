@@ -53,7 +53,7 @@ function ratio(row, col,    a, b) {
 }
 
 END {
-  ncol = split("tokio asio nginx floor parkd", cols, " ")
+  ncol = split("tokio asio nginx floor floor100 parkd", cols, " ")
   nratio = split("tokio asio nginx", peers, " ")
   if (fmt == "md") {
     line = "| row |"; sep = "| --- |"

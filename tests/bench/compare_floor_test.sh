@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The floor column of `./dev.sh compare`: the floor program in both of its
 # modes (short runs: it must print its rows, not fast ones), its refusal of
-# a bad argument, and table.awk's table with a floor column on fixed input
-# (cells, the ratios left as they were, `-` where a column has no value).
+# a bad mode and of a time slice out of range, and table.awk's table with
+# the floor columns on fixed input (cells, the ratios left as they were, `-`
+# where a column has no value).
 # Usage: compare_floor_test.sh FLOOR TABLE_AWK
 set -uo pipefail
 FLOOR=$1
@@ -33,15 +34,21 @@ check "an unknown mode is named, with the modes allowed" \
   grep -q 'light or wake_latency; got spawn_many_local' <<<"$err"
 "$FLOOR" >/dev/null 2>&1
 check "no mode exits 2" [ $? -eq 2 ]
+err=$(SLICE_US=50 "$FLOOR" light 2>&1 >/dev/null)
+rc=$?
+check "a time slice out of range exits 2" [ "$rc" -eq 2 ]
+check "a time slice out of range says what is allowed" \
+  grep -q 'SLICE_US must be 0 (the kernel.s default) or from 100 to 100000, got 50' <<<"$err"
 
 # table.awk on a fixed index: one runtime row, one light row, a floor cell
 # in each, parkd's ratios over asio and tokio unchanged by the new column.
-for col in tokio asio parkd floor; do
+for col in tokio asio parkd floor floor100; do
   case $col in
     tokio) w=20 l=30 ;;
     asio) w=10 l=6 ;;
     parkd) w=8 l=4.5 ;;
     floor) w=6 l=3.9 ;;
+    floor100) w=5 l=4.4 ;;
   esac
   printf '# a comment\nwake_latency %s 1\n' "$w" >"$tmp/w2.$col"
   printf 'overhead_us_per_task %s\n' "$l" >"$tmp/light.$col"
@@ -51,13 +58,13 @@ done
 printf 'w2\tparkd\t1\t%s\n' "$tmp/spawn.parkd" >>"$tmp/index.tsv"
 printf 'spawn_many_local 100 90\n' >"$tmp/spawn.parkd"
 table=$(awk -F'\t' -f "$TABLE_AWK" "$tmp/index.tsv")
-check "the header has the floor column before parkd" \
-  grep -Eq '^row +tokio +asio +nginx +floor +parkd +parkd/tokio +parkd/asio +parkd/nginx$' <<<"$table"
-check "the runtime row has the floor's cell and parkd's ratios" \
-  grep -Eq '^\[w2\] wake_latency +20\.0 +10\.0 +- +6\.00 +8\.00 +0\.40 +0\.80 +-$' <<<"$table"
-check "the light row has the floor's cell" \
-  grep -Eq '^\[1kHz\] overhead_us_per_task +30\.0 +6\.00 +- +3\.90 +4\.50 +0\.15 +0\.75 +-$' <<<"$table"
-check "a row the floor does not run shows - in its column" \
-  grep -Eq '^\[w2\] spawn_many_local +- +- +- +- +100\.0 +- +- +-$' <<<"$table"
+check "the header has the floor columns before parkd" \
+  grep -Eq '^row +tokio +asio +nginx +floor +floor100 +parkd +parkd/tokio +parkd/asio +parkd/nginx$' <<<"$table"
+check "the runtime row has the floors' cells and parkd's ratios" \
+  grep -Eq '^\[w2\] wake_latency +20\.0 +10\.0 +- +6\.00 +5\.00 +8\.00 +0\.40 +0\.80 +-$' <<<"$table"
+check "the light row has the floors' cells" \
+  grep -Eq '^\[1kHz\] overhead_us_per_task +30\.0 +6\.00 +- +3\.90 +4\.40 +4\.50 +0\.15 +0\.75 +-$' <<<"$table"
+check "a row the floors do not run shows - in their columns" \
+  grep -Eq '^\[w2\] spawn_many_local +- +- +- +- +- +100\.0 +- +- +-$' <<<"$table"
 
 check_summary
