@@ -14,62 +14,41 @@
 // RuntimeOptions.worker_slice_us does parkd's workers: the floor of a wake
 // that preempts the waker on its CPU.
 //
-// No libpark: only tests/bench's headers. Built by meson as
-// tests/bench/floor (tests/bench/meson.build), which also tests it.
-#include <errno.h>
+// No runtime: of libpark only the time-slice call of its system layer
+// (park/sys/sched_slice.h). Built by meson as tests/bench/floor
+// (tests/bench/meson.build), which also tests it.
 #include <linux/futex.h>
-#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <utility>
 
 #include "bench_util.h"
 #include "light_load.h"
+#include "park/sys/sched_slice.h"
 
 namespace {
 
-// sched_setattr's argument (the kernel's struct sched_attr).
-struct SchedAttr {
-  uint32_t size;
-  uint32_t sched_policy;
-  uint64_t sched_flags;
-  int32_t sched_nice;
-  uint32_t sched_priority;
-  uint64_t sched_runtime;  // SCHED_OTHER: the time slice, in ns (Linux 6.12+)
-  uint64_t sched_deadline;
-  uint64_t sched_period;
-  uint32_t sched_util_min;
-  uint32_t sched_util_max;
-};
-
-// Gives the calling thread a time slice of `us` microseconds; on failure
-// says why on stderr and exits 1 (a floor without the slice asked for
-// would be a different measurement).
+// Gives the calling thread a time slice of `us` microseconds, as
+// park::Worker does with worker_slice_us; on failure says why on stderr and
+// exits 1 (a floor without the slice asked for would be a different
+// measurement).
 void SetSliceOrDie(size_t us) {
-  SchedAttr attr{};
-  if (syscall(SYS_sched_getattr, 0, &attr, sizeof attr, 0) != 0 ||
-      attr.sched_policy != SCHED_OTHER || attr.sched_runtime == 0) {
-    std::fprintf(stderr,
-                 "floor: SLICE_US=%zu: this kernel has no per-thread time "
-                 "slice (EEVDF custom slices, Linux 6.12+)\n",
-                 us);
-    std::exit(1);
-  }
-  attr.size = sizeof attr;
-  attr.sched_flags = 0;
-  attr.sched_runtime = uint64_t{us} * 1000;
-  if (syscall(SYS_sched_setattr, 0, &attr, 0) != 0) {
-    std::fprintf(stderr, "floor: SLICE_US=%zu: sched_setattr: %s\n", us,
-                 std::strerror(errno));
+  const absl::StatusOr<std::chrono::microseconds> set =
+      park::SetSchedSlice(std::chrono::microseconds(us));
+  if (!set.ok()) {
+    std::fprintf(stderr, "floor: SLICE_US=%zu: %s\n", us,
+                 std::string(set.status().message()).c_str());
     std::exit(1);
   }
 }
@@ -130,8 +109,7 @@ class OneThread {
       sleeping_ = true;
       const uint32_t seen = word_.load();
       l.unlock();
-      syscall(SYS_futex, &word_, FUTEX_WAIT_PRIVATE, seen, nullptr, nullptr,
-              0);
+      syscall(SYS_futex, &word_, FUTEX_WAIT_PRIVATE, seen, nullptr, nullptr, 0);
       l.lock();
     }
   }
@@ -150,18 +128,23 @@ int main(int argc, char** argv) {
   const char* mode = argc == 2 ? argv[1] : "";
   // The range parkd's worker_slice_us allows.
   const size_t slice_us = park_bench::EnvSize("SLICE_US", 0);
-  if (slice_us != 0 && (slice_us < 100 || slice_us > 100000)) {
+  if (slice_us != 0 &&
+      (slice_us < static_cast<size_t>(park::kMinSchedSlice.count()) ||
+       slice_us > static_cast<size_t>(park::kMaxSchedSlice.count()))) {
     std::fprintf(stderr,
                  "floor: SLICE_US must be 0 (the kernel's default) or from "
-                 "100 to 100000, got %zu\n",
+                 "%lld to %lld, got %zu\n",
+                 static_cast<long long>(park::kMinSchedSlice.count()),
+                 static_cast<long long>(park::kMaxSchedSlice.count()),
                  slice_us);
     return 2;
   }
   if (std::strcmp(mode, "light") == 0) {
     const park_bench::LightLoadConfig cfg;
     OneThread pool(slice_us);
-    std::printf("# floor: one thread on a futex (WORKERS ignored), SLICE_US=%zu\n",
-                slice_us);
+    std::printf(
+        "# floor: one thread on a futex (WORKERS ignored), SLICE_US=%zu\n",
+        slice_us);
     return park_bench::RunLightLoad(
         "floor", cfg,
         [&](const park_bench::LightLoadTask& task) { pool.Submit(task); });
@@ -169,8 +152,9 @@ int main(int argc, char** argv) {
   if (std::strcmp(mode, "wake_latency") == 0) {
     const park_bench::WorkloadConfig cfg;
     OneThread pool(slice_us);
-    std::printf("# floor: one thread on a futex (WORKERS ignored), SLICE_US=%zu\n",
-                slice_us);
+    std::printf(
+        "# floor: one thread on a futex (WORKERS ignored), SLICE_US=%zu\n",
+        slice_us);
     park_bench::WakeLatency(cfg, [&](auto fn) { pool.Submit(std::move(fn)); });
     return 0;
   }
