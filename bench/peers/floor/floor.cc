@@ -1,10 +1,10 @@
-// floor: the `floor` column of `./dev.sh compare`. No runtime: one thread
-// that runs what it is given and otherwise sleeps on a futex. It measures
-// what this machine's kernel charges for one sleep and one wake, below
-// which no pool that parks its idle threads can go: the light-load rows'
-// overhead and switches per task, and the wake latency of an idle thread.
-// parkd's and Asio's cells in those rows are this floor plus what the
-// runtime adds; on a VM the floor is most of them.
+// floor: the `floor` and `floor100` columns of `./dev.sh compare`. No
+// runtime: one thread that runs what it is given and otherwise sleeps on a
+// futex. It measures what this machine's kernel charges for one sleep and
+// one wake, below which no pool that parks its idle threads can go: the
+// light-load rows' overhead and switches per task, and the wake latency of
+// an idle thread. parkd's and Asio's cells in those rows are this floor
+// plus what the runtime adds; on a VM the floor is most of them.
 //
 // Usage: floor light          light_load.h's measurement (its environment;
 //                             WORKERS is ignored: always one thread)
