@@ -29,7 +29,7 @@
 #   HTTP_SERVER_CPUS, HTTP_WRK_CPUS (unset)
 #                           CPU lists (taskset -c) for the servers and for
 #                           wrk, e.g. 0 and 1; unset, the kernel places them
-#   QUICK=1                 a smoke run (about 1.5 minutes): RUNS=1 REPS=3
+#   QUICK=1                 a smoke run (about 2 minutes): RUNS=1 REPS=3
 #                           WAKE_TRIALS=200 LIGHT_DURATION_S=1 IDLE_S=1
 #                           HTTP_DURATION_S=2, unless set otherwise
 #   FORMAT=md               the table as Markdown
@@ -179,8 +179,9 @@ declare -A WORKLOAD_ARGS=([floor]=wake_latency [floor100]=wake_latency)
 declare -A LIGHT_ARGS=([floor]=light [floor100]=light)
 # floor100's thread gets the time slice of parkd's workers (the default of
 # RuntimeOptions.worker_slice_us), so that it wakes as they do: preempting
-# the submitting thread on its CPU.
-declare -A RUN_ENV=([floor100]=SLICE_US=100)
+# the submitting thread on its CPU. floor's is set too: a SLICE_US in the
+# caller's environment (which parkd's programs read) must not reach it.
+declare -A RUN_ENV=([floor]=SLICE_US=0 [floor100]=SLICE_US=100)
 # The light-load configurations: label, then the environment.
 LIGHT_CONFIGS=(
   "1kHz|WORKERS=2 PERIOD_US=1000 BURST=1"

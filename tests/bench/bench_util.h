@@ -64,15 +64,27 @@ struct WorkloadConfig {
 
 // Counting channel: Send() from a task (any thread), Recv() blocks until a
 // Send() is there to consume. The role std::sync::mpsc plays in Tokio's
-// bench.
+// bench. Send notifies after unlocking (a receiver woken under the lock
+// would only block on it), so the receiver of the last message can return
+// and destroy the channel while that Send is still inside notify_one: the
+// destructor waits for such a Send to leave (found by TSan in the floor
+// program's wake-latency run).
 class Chan {
  public:
+  ~Chan() {
+    while (notifying_.load(std::memory_order_acquire) != 0) {
+      std::this_thread::yield();
+    }
+  }
   void Send() {
     {
       std::lock_guard<std::mutex> l(m_);
       ++n_;
+      // Under the lock: a Recv that takes this message sees it.
+      notifying_.fetch_add(1, std::memory_order_relaxed);
     }
     cv_.notify_one();
+    notifying_.fetch_sub(1, std::memory_order_release);
   }
   void Recv() {
     std::unique_lock<std::mutex> l(m_);
@@ -84,6 +96,7 @@ class Chan {
   std::mutex m_;
   std::condition_variable cv_;
   size_t n_ = 0;
+  std::atomic<int> notifying_{0};  // Sends between their unlock and return
 };
 
 inline double Us(Clock::duration d) {

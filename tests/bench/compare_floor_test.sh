@@ -13,12 +13,16 @@ trap 'rm -rf "$tmp"' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/../daemon/check_lib.sh"
 
 out=$(WAKE_TRIALS=20 WAKE_SLEEP_US=200 "$FLOOR" wake_latency)
-check "wake_latency prints its median and p99" \
+rc=$?
+check "wake_latency exits 0" [ "$rc" -eq 0 ]
+check "wake_latency prints its median and minimum" \
   grep -Eq '^wake_latency [0-9.]+ [0-9.]+$' <<<"$out"
-check "wake_latency prints its p99" \
+check "wake_latency prints its p99 and minimum" \
   grep -Eq '^wake_latency_p99 [0-9.]+ [0-9.]+$' <<<"$out"
 
 out=$(PERIOD_US=1000 BURST=2 DURATION_S=1 WARMUP_MS=50 IDLE_S=1 "$FLOOR" light)
+rc=$?
+check "light exits 0" [ "$rc" -eq 0 ]
 for row in overhead_us_per_task switches_per_task start_p50_us start_p99_us \
   idle_cpu_us_per_s; do
   check "light prints $row" grep -Eq "^$row -?[0-9.]+\$" <<<"$out"
@@ -26,6 +30,16 @@ done
 # Every task ran (RunLightLoad exits 1 otherwise): 2 per period for 1 s.
 check "light measured every task of the second" \
   grep -q ': 2000 tasks measured' <<<"$out"
+
+# floor100's setting: the thread asks for parkd's slice; a kernel without
+# per-thread slices keeps the default and says so, as parkd's workers do.
+out=$(SLICE_US=100 WAKE_TRIALS=20 WAKE_SLEEP_US=200 "$FLOOR" wake_latency)
+rc=$?
+check "wake_latency with SLICE_US=100 exits 0" [ "$rc" -eq 0 ]
+check "wake_latency with SLICE_US=100 names the slice" \
+  grep -q '^# floor: .*SLICE_US=100$' <<<"$out"
+check "wake_latency with SLICE_US=100 prints its median" \
+  grep -Eq '^wake_latency [0-9.]+ [0-9.]+$' <<<"$out"
 
 err=$("$FLOOR" spawn_many_local 2>&1 >/dev/null)
 rc=$?

@@ -128,8 +128,8 @@ class PARK_EXPORT Runtime {
   // syscall (a futex wake or an eventfd write). The kernel may run the
   // woken worker on the caller's CPU at once (the worker slice, see
   // RuntimeOptions), and then the call returns after the worker parks
-  // again: 6-12 us (p50) on a 2-vCPU VM whose kernel keeps woken threads
-  // on the waker's vCPU. FailedPrecondition after shutdown (and,
+  // again or its slice runs out: 6-12 us (p50) on a 2-vCPU VM whose kernel
+  // keeps woken threads on the waker's vCPU. FailedPrecondition after shutdown (and,
   // from outside the pool, during a drain): the task is destroyed without
   // running. A task accepted (OK) is run, or counted as abandoned by
   // Shutdown/Drain.
