@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The floor column of `./dev.sh compare`: the floor program in both of its
+# The floor columns of `./dev.sh compare`: the floor program in both of its
 # modes (short runs: it must print its rows, not fast ones), its refusal of
 # a bad mode and of a time slice out of range, and table.awk's table with
 # the floor columns on fixed input (cells, the ratios left as they were, `-`

@@ -129,10 +129,10 @@ class PARK_EXPORT Runtime {
   // woken worker on the caller's CPU at once (the worker slice, see
   // RuntimeOptions), and then the call returns after the worker parks
   // again or its slice runs out: 6-12 us (p50) on a 2-vCPU VM whose kernel
-  // keeps woken threads on the waker's vCPU. FailedPrecondition after shutdown (and,
-  // from outside the pool, during a drain): the task is destroyed without
-  // running. A task accepted (OK) is run, or counted as abandoned by
-  // Shutdown/Drain.
+  // keeps woken threads on the waker's vCPU. FailedPrecondition after
+  // shutdown (and, from outside the pool, during a drain): the task is
+  // destroyed without running. A task accepted (OK) is run, or counted as
+  // abandoned by Shutdown/Drain.
   template <TaskFunction F>
   absl::Status Spawn(F&& f) {
     return SpawnTask(MakeTask(std::forward<F>(f)));
