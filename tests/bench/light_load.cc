@@ -4,9 +4,9 @@
 //
 // Environment: light_load.h's (WORKERS, WORK_US, PERIOD_US, BURST,
 // DURATION_S, WARMUP_MS, IDLE_S), COUNTERS=1 (the pool's counters after
-// the run), and SPIN_US / SLICE_US / WAKE_DELAY_US as in
+// the run), and SPIN_US / SLICE_US / WAKE_DELAY_US / POLICY as in
 // runtime_workloads (RuntimeOptions.spin_before_park_us, worker_slice_us,
-// searcher_wake_delay_us; unset: the defaults).
+// searcher_wake_delay_us, wake_policy; unset: the defaults).
 #include "light_load.h"
 
 #include <cstdio>
@@ -14,6 +14,7 @@
 #include <string>
 
 #include "park/runtime/runtime.h"
+#include "wake_policy_env.h"
 
 int main() {
   const park_bench::LightLoadConfig cfg;
@@ -25,6 +26,7 @@ int main() {
       park_bench::EnvSize("SLICE_US", options.worker_slice_us));
   options.searcher_wake_delay_us = static_cast<int>(
       park_bench::EnvSize("WAKE_DELAY_US", options.searcher_wake_delay_us));
+  options.wake_policy = park_bench::WakePolicyFromEnv(options.wake_policy);
   absl::StatusOr<std::unique_ptr<park::Runtime>> rt =
       park::Runtime::Create(options);
   if (!rt.ok()) {
@@ -36,9 +38,10 @@ int main() {
     std::printf("# worker slice not applied: %s\n",
                 std::string((*rt)->worker_slice_status().message()).c_str());
   }
-  std::printf("# parkd SPIN_US=%d SLICE_US=%d WAKE_DELAY_US=%d\n",
+  std::printf("# parkd SPIN_US=%d SLICE_US=%d WAKE_DELAY_US=%d POLICY=%s\n",
               options.spin_before_park_us, options.worker_slice_us,
-              options.searcher_wake_delay_us);
+              options.searcher_wake_delay_us,
+              park_bench::WakePolicyName(options.wake_policy));
   const int rc = park_bench::RunLightLoad(
       "parkd", cfg, [&](const park_bench::LightLoadTask& task) {
         if (absl::Status s = (*rt)->Spawn(task); !s.ok()) {

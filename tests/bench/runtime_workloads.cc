@@ -7,7 +7,7 @@
 // Output: `name median_us min_us` per workload (`#` lines are comments);
 // wake_latency adds `wake_latency_p99 p99_us min_us`.
 // Environment: WORKERS (2), REPS (20), WARMUP (3), WAKE_TRIALS (2000),
-// WAKE_SLEEP_US (1000), POLICY (condvar_first | most_recent), COUNTERS
+// WAKE_SLEEP_US (1000), POLICY (wake_policy_env.h), COUNTERS
 // (print counter totals per workload), REPDUMP (a line per repetition),
 // SPIN_US (RuntimeOptions.spin_before_park_us; 0 parks at once), SLICE_US
 // (RuntimeOptions.worker_slice_us; 0 keeps the kernel's default slice),
@@ -23,13 +23,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "bench_util.h"
 #include "park/runtime/runtime.h"
+#include "wake_policy_env.h"
 
 namespace {
 
@@ -306,24 +306,13 @@ void WakeLatency(const Cfg& cfg) {
 
 int main(int argc, char** argv) {
   Cfg cfg;
-  if (const char* p = std::getenv("POLICY"); p != nullptr && *p != '\0') {
-    if (std::strcmp(p, "most_recent") == 0) {
-      cfg.policy = park::WakePolicy::kMostRecent;
-    } else if (std::strcmp(p, "condvar_first") != 0) {
-      std::fprintf(
-          stderr, "POLICY=%s is unknown; allowed: condvar_first, most_recent\n",
-          p);
-      return 2;
-    }
-  }
+  cfg.policy = park_bench::WakePolicyFromEnv(cfg.policy);
   park_bench::CheckWorkloadNames(argc, argv);
   std::printf(
       "# parkd runtime_workloads WORKERS=%zu REPS=%zu WARMUP=%zu "
       "SPIN_US=%d SLICE_US=%d WAKE_DELAY_US=%d POLICY=%s\n",
       cfg.workers, cfg.reps, cfg.warmup, cfg.spin_us, cfg.slice_us,
-      cfg.wake_delay_us,
-      cfg.policy == park::WakePolicy::kCondvarFirst ? "condvar_first"
-                                                    : "most_recent");
+      cfg.wake_delay_us, park_bench::WakePolicyName(cfg.policy));
   park_bench::RunWorkloads<Cfg>(
       argc, argv, cfg,
       {SpawnManyLocal, SpawnManyRemoteIdle, SpawnManyRemoteBusy,

@@ -498,7 +498,7 @@ inline NotifyParked(t) {
      if
      :: np_go ->
         /* state_.fetch_add(kUnparkedOne | kSearchingOne);
-         * TakeSleeperLocked() (either sleeper: covers both WakePolicy);
+         * TakeSleeperLocked() (either sleeper: covers every WakePolicy);
          * ~MutexLock */
         atomic {
           nunparked++; nsearch++;

@@ -14,6 +14,7 @@ Idle::Idle(std::vector<const Parker*> parkers, WakePolicy policy)
       in_sleepers_(new std::atomic<bool>[parkers_.size()]) {
   for (size_t i = 0; i < parkers_.size(); ++i) in_sleepers_[i] = false;
   sleepers_.reserve(parkers_.size());
+  parked_cpu_.assign(parkers_.size(), -1);
 }
 
 bool Idle::NotifyShouldWakeup() const {
@@ -24,11 +25,10 @@ bool Idle::NotifyShouldWakeup() const {
   // parking worker does before it rescans the queues (worker.cc,
   // ParkUntilWork): one of the two sees the other.
   const uint64_t s = state_.load();
-  return Searching(s) == 0 &&
-         Unparked(s) < static_cast<uint32_t>(num_workers_);
+  return Searching(s) == 0 && Unparked(s) < static_cast<uint32_t>(num_workers_);
 }
 
-int Idle::WorkerToNotify() {
+int Idle::WorkerToNotify(int caller_cpu) {
   // Fast path: a searcher will find the work, or nobody sleeps.
   if (!NotifyShouldWakeup()) return -1;
   MutexLock lock(&mu_);
@@ -36,24 +36,37 @@ int Idle::WorkerToNotify() {
   if (!NotifyShouldWakeup() || sleepers_.empty()) return -1;
   // The woken worker is unparked and searching from now on.
   state_.fetch_add(kUnparkedOne | kSearchingOne);
-  return TakeSleeperLocked();
+  return TakeSleeperLocked(caller_cpu);
 }
 
-int Idle::TakeSleeperLocked() {
-  // sleepers_ is in parking order; the back is the most recently parked.
+int Idle::TakeSleeperLocked(int caller_cpu) {
+  // sleepers_ is in parking order; the back is the most recently parked
+  // (kMostRecent's pick).
   auto pick = sleepers_.end() - 1;
-  if (policy_ == WakePolicy::kCondvarFirst) {
-    for (auto it = sleepers_.rbegin(); it != sleepers_.rend(); ++it) {
-      if (parkers_[*it]->state() != ParkState::kParkedDriver) {
-        pick = std::next(it).base();
-        break;
-      }
-    }
+  if (policy_ != WakePolicy::kMostRecent) {
+    // kSameCpuFirst: a condvar sleeper that parked on the caller's CPU
+    // (wake_policy.h says why). Then, as kCondvarFirst: the driver holder
+    // waits on I/O and timers for everyone, and waking it costs an eventfd
+    // write and, when it leaves, a hand-off (a second wakeup).
+    const bool here = policy_ == WakePolicy::kSameCpuFirst && caller_cpu >= 0 &&
+                      FindCondvarSleeperLocked(caller_cpu, &pick);
+    if (!here) FindCondvarSleeperLocked(-1, &pick);
   }
   const int worker = *pick;
   sleepers_.erase(pick);
   in_sleepers_[worker].store(false);
   return worker;
+}
+
+bool Idle::FindCondvarSleeperLocked(int cpu, std::vector<int>::iterator* pick) {
+  for (auto it = sleepers_.rbegin(); it != sleepers_.rend(); ++it) {
+    if (cpu >= 0 && parked_cpu_[*it] != cpu) continue;
+    if (parkers_[*it]->state() != ParkState::kParkedDriver) {
+      *pick = std::next(it).base();
+      return true;
+    }
+  }
+  return false;
 }
 
 bool Idle::TransitionWorkerToSearching() {
@@ -73,8 +86,9 @@ bool Idle::TransitionWorkerFromSearching() {
   return Searching(prev) == 1;
 }
 
-bool Idle::TransitionWorkerToParked(int worker, bool is_searching) {
+bool Idle::TransitionWorkerToParked(int worker, bool is_searching, int cpu) {
   MutexLock lock(&mu_);
+  parked_cpu_[worker] = cpu;
   const uint64_t dec = kUnparkedOne | (is_searching ? kSearchingOne : 0);
   const uint64_t prev = state_.fetch_sub(dec);
   if (in_sleepers_[worker].load()) {
@@ -101,7 +115,11 @@ bool Idle::IsParked(int worker) const {
   return in_sleepers_[worker].load();
 }
 
-int Idle::num_searching() const { return static_cast<int>(Searching(state_.load())); }
-int Idle::num_unparked() const { return static_cast<int>(Unparked(state_.load())); }
+int Idle::num_searching() const {
+  return static_cast<int>(Searching(state_.load()));
+}
+int Idle::num_unparked() const {
+  return static_cast<int>(Unparked(state_.load()));
+}
 
 }  // namespace park

@@ -19,10 +19,14 @@
 //     having searched can then strand a task while the other workers are
 //     inside long tasks.
 //
-// Which sleeper to wake is a policy: kCondvarFirst (default) prefers a
-// worker parked on its condvar over the driver holder, so the thread that
+// Which sleeper to wake is a policy (wake_policy.h): kCondvarFirst prefers
+// a worker parked on its condvar over the driver holder, so the thread that
 // waits on I/O and timers stays there; kMostRecent wakes the most recently
-// parked (warm caches), whatever it sleeps on.
+// parked (warm caches), whatever it sleeps on; kSameCpuFirst first looks
+// for a condvar sleeper that parked on the waking thread's CPU. The CPUs
+// are the callers' to give (a parking worker its own, a producer its own,
+// or -1: unknown, which matches nothing); the runtime gives a producer's
+// only for a push from outside the pool.
 //
 // Thread-safety: thread-safe.
 #ifndef PARK_IDLE_IDLE_H_
@@ -49,8 +53,9 @@ class Idle {
   // Producer side. Returns the worker to unpark, or -1 when none should be
   // woken. The returned worker has been removed from the sleepers and counts
   // as unparked and searching. Lock-free when the answer is -1 because a
-  // worker searches or nobody sleeps (one atomic load).
-  int WorkerToNotify() ABSL_LOCKS_EXCLUDED(mu_);
+  // worker searches or nobody sleeps (one atomic load). `caller_cpu` is the
+  // CPU the caller runs on (kSameCpuFirst; -1: unknown).
+  int WorkerToNotify(int caller_cpu = -1) ABSL_LOCKS_EXCLUDED(mu_);
 
   // An unparked worker wants to search. False (and no change) if half the
   // workers already search.
@@ -64,8 +69,9 @@ class Idle {
   // Either way the caller must then rescan every queue before it really
   // sleeps: a producer that saw it unparked (or saw a searcher) woke
   // nobody. The runtime rescans on every park, not only for the last
-  // searcher as Tokio does (worker.cc, ParkUntilWork).
-  bool TransitionWorkerToParked(int worker, bool is_searching)
+  // searcher as Tokio does (worker.cc, ParkUntilWork). `cpu` is the CPU
+  // the worker parks on (kSameCpuFirst; -1: unknown).
+  bool TransitionWorkerToParked(int worker, bool is_searching, int cpu = -1)
       ABSL_LOCKS_EXCLUDED(mu_);
 
   // Removes `worker` from the sleepers if it is there (it woke with work of
@@ -84,10 +90,16 @@ class Idle {
   static constexpr uint64_t kSearchingOne = 1;
   static constexpr uint64_t kUnparkedOne = uint64_t{1} << 32;
   static uint32_t Searching(uint64_t s) { return static_cast<uint32_t>(s); }
-  static uint32_t Unparked(uint64_t s) { return static_cast<uint32_t>(s >> 32); }
+  static uint32_t Unparked(uint64_t s) {
+    return static_cast<uint32_t>(s >> 32);
+  }
   bool NotifyShouldWakeup() const;
   // Picks (and removes) a sleeper by the policy. Requires sleepers_ non-empty.
-  int TakeSleeperLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  int TakeSleeperLocked(int caller_cpu) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Points *pick at the most recently parked sleeper that is not in the
+  // driver and (cpu >= 0) parked on `cpu`; false, and no change, if none.
+  bool FindCondvarSleeperLocked(int cpu, std::vector<int>::iterator* pick)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const int num_workers_;
   const WakePolicy policy_;
@@ -97,6 +109,8 @@ class Idle {
   alignas(64) std::atomic<uint64_t> state_;
   mutable Mutex mu_;
   std::vector<int> sleepers_ ABSL_GUARDED_BY(mu_);
+  // parked_cpu_[i]: the CPU worker i last parked on (-1: unknown).
+  std::vector<int> parked_cpu_ ABSL_GUARDED_BY(mu_);
   // in_sleepers_[i]: worker i is in sleepers_. Written under mu_, read
   // without it by IsParked (a woken worker asks on its way out of a park;
   // taking mu_ there put a shared lock on every wakeup's path).

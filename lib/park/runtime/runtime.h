@@ -53,7 +53,11 @@ struct RuntimeOptions {
   // Worker threads; 0 = one per CPU this process may use (its affinity
   // mask lowered to its cgroups' CPU limit: sys/cpu_limit.h). 0..1024.
   int workers = 0;
-  WakePolicy wake_policy = WakePolicy::kCondvarFirst;
+  // Which sleeping worker a push wakes (wake_policy.h). kSameCpuFirst
+  // differs from kCondvarFirst only for a wakeup from outside the pool,
+  // and only with two or more workers asleep on their condvars: on the
+  // 2-vCPU VM of docs/runtime.md it halved [w8] chained_spawn.
+  WakePolicy wake_policy = WakePolicy::kSameCpuFirst;
   // Local ticks between looks at the inject queue while the local queue
   // holds plenty of work (below 4 tasks a worker looks on every tick, so
   // outside work never waits behind a long run of long tasks). 1..2^20.

@@ -1,5 +1,7 @@
 #include "park/runtime/runtime_core.h"
 
+#include <sched.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -45,7 +47,16 @@ absl::Status Validate(const RuntimeOptions& o) {
         "from ", kMinSchedSlice.count(), " to ", kMaxSchedSlice.count(),
         ", got ", o.worker_slice_us));
   }
-  return absl::OkStatus();
+  switch (o.wake_policy) {
+    case WakePolicy::kCondvarFirst:
+    case WakePolicy::kMostRecent:
+    case WakePolicy::kSameCpuFirst:
+      return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "RuntimeOptions.wake_policy must be kCondvarFirst, kMostRecent or "
+      "kSameCpuFirst, got ",
+      static_cast<int>(o.wake_policy)));
 }
 
 // Runs an I/O callback as a task for one readiness event.
@@ -279,7 +290,17 @@ absl::Status RuntimeCore::DeregisterIo(IoToken token) {
 }
 
 void RuntimeCore::NotifyParked() {
-  const int worker = idle_->WorkerToNotify();
+  // kSameCpuFirst looks at the waker's CPU only for a wakeup from outside
+  // the pool: that thread typically blocks soon after (it waits for the
+  // result, or sleeps until its next submission), and the woken worker is
+  // best placed where it runs. A worker that wakes another keeps running,
+  // and the work it shares wants the other CPU.
+  int caller_cpu = -1;
+  if (options_.wake_policy == WakePolicy::kSameCpuFirst) {
+    Worker* w = Worker::Current();
+    if (w == nullptr || &w->runtime() != this) caller_cpu = sched_getcpu();
+  }
+  const int worker = idle_->WorkerToNotify(caller_cpu);
   if (worker >= 0) workers_[worker]->unparker().Unpark();
 }
 

@@ -1,6 +1,7 @@
 #include "park/runtime/worker.h"
 
 #include <pthread.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <array>
@@ -142,7 +143,6 @@ Task* Worker::NextLocalTask() {
   if (Task* task = local_.Pop()) return task;
   return PullInject();
 }
-
 
 size_t Worker::TakeInjectBatch(Task** batch) {
   InjectQueue& inject = runtime_.inject_;
@@ -356,7 +356,11 @@ bool Worker::ParkUntilWork() {
   if (HasLocalWork()) return true;
   runtime_.CancelDeferredWakeIfNothingQueued();
   Idle& idle = *runtime_.idle_;
-  idle.TransitionWorkerToParked(index_, searching_);
+  idle.TransitionWorkerToParked(
+      index_, searching_,
+      runtime_.options_.wake_policy == WakePolicy::kSameCpuFirst
+          ? sched_getcpu()
+          : -1);
   // Pairs with the producers' fence (NotifyAfterLocalPush, OfferMovedWork):
   // either our RMW is seen by their look at the idle state (they wake us),
   // or their push is seen by the rescan below. The queues' loads are only

@@ -1,6 +1,7 @@
 #include "park/idle/idle.h"
 
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -91,6 +92,55 @@ TEST_F(IdleTest, CondvarFirstSparesTheDriverHolder) {
   EXPECT_EQ(idle->WorkerToNotify(), 1);
   EXPECT_TRUE(idle->TransitionWorkerFromSearching());
   EXPECT_EQ(idle->WorkerToNotify(), 0);
+  parkers_[0]->unparker().Unpark();
+  holder.join();
+}
+
+// kSameCpuFirst takes the most recently parked condvar sleeper that parked
+// on the caller's CPU; with none there, or the caller's CPU unknown (-1),
+// it picks as kCondvarFirst does.
+TEST_F(IdleTest, SameCpuFirstPrefersASleeperThatParkedOnTheCallersCpu) {
+  auto idle = Make(WakePolicy::kSameCpuFirst);
+  idle->TransitionWorkerToParked(0, false, /*cpu=*/1);
+  idle->TransitionWorkerToParked(1, false, /*cpu=*/0);
+  idle->TransitionWorkerToParked(2, false, /*cpu=*/1);
+  idle->TransitionWorkerToParked(3, false, /*cpu=*/0);
+  EXPECT_EQ(idle->WorkerToNotify(/*caller_cpu=*/1), 2);
+  EXPECT_TRUE(idle->TransitionWorkerFromSearching());
+  EXPECT_EQ(idle->WorkerToNotify(1), 0);
+  EXPECT_TRUE(idle->TransitionWorkerFromSearching());
+  // Nobody left that parked on CPU 1: the most recently parked.
+  EXPECT_EQ(idle->WorkerToNotify(1), 3);
+  EXPECT_TRUE(idle->TransitionWorkerFromSearching());
+  idle->TransitionWorkerToParked(0, false, /*cpu=*/1);
+  // The caller's CPU unknown: the most recently parked, wherever.
+  EXPECT_EQ(idle->WorkerToNotify(-1), 0);
+}
+
+// The other policies ignore CPUs.
+TEST_F(IdleTest, CondvarFirstAndMostRecentIgnoreCpus) {
+  for (WakePolicy policy : {WakePolicy::kCondvarFirst, WakePolicy::kMostRecent}) {
+    auto idle = Make(policy);
+    idle->TransitionWorkerToParked(0, false, /*cpu=*/1);
+    idle->TransitionWorkerToParked(1, false, /*cpu=*/0);
+    EXPECT_EQ(idle->WorkerToNotify(/*caller_cpu=*/1), 1);
+  }
+}
+
+// kSameCpuFirst never wakes the driver holder for its CPU while a condvar
+// sleeper parked elsewhere: leaving the driver costs a hand-off, which is a
+// second wakeup (and likely one onto the other CPU).
+TEST_F(IdleTest, SameCpuFirstSparesTheDriverHolderOnTheCallersCpu) {
+  auto idle = Make(WakePolicy::kSameCpuFirst);
+  std::thread holder([&] { parkers_[0]->Park(); });
+  while (parkers_[0]->state() != ParkState::kParkedDriver) {
+    std::this_thread::yield();
+  }
+  idle->TransitionWorkerToParked(1, false, /*cpu=*/0);
+  idle->TransitionWorkerToParked(0, false, /*cpu=*/1);
+  EXPECT_EQ(idle->WorkerToNotify(/*caller_cpu=*/1), 1);
+  EXPECT_TRUE(idle->TransitionWorkerFromSearching());
+  EXPECT_EQ(idle->WorkerToNotify(1), 0);
   parkers_[0]->unparker().Unpark();
   holder.join();
 }

@@ -38,9 +38,10 @@ int64_t TimerLatenessUs(Runtime& rt, Clock::time_point deadline) {
   std::atomic<int64_t> late_us{INT64_MIN};
   absl::Notification fired;
   EXPECT_TRUE(rt.RunAt(deadline, [&] {
-                  late_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                                Clock::now() - deadline)
-                                .count();
+                  late_us =
+                      std::chrono::duration_cast<std::chrono::microseconds>(
+                          Clock::now() - deadline)
+                          .count();
                   fired.Notify();
                 }).ok());
   EXPECT_TRUE(fired.WaitForNotificationWithTimeout(absl::Seconds(5)));
@@ -60,10 +61,9 @@ std::unique_ptr<Runtime> MakeWith(const RuntimeOptions& options) {
   return *std::move(rt);
 }
 
-std::unique_ptr<Runtime> Make(int workers,
-                              WakePolicy policy = WakePolicy::kCondvarFirst,
-                              int spin_before_park_us =
-                                  RuntimeOptions{}.spin_before_park_us) {
+std::unique_ptr<Runtime> Make(
+    int workers, WakePolicy policy = WakePolicy::kCondvarFirst,
+    int spin_before_park_us = RuntimeOptions{}.spin_before_park_us) {
   RuntimeOptions options;
   options.workers = workers;
   options.wake_policy = policy;
@@ -98,6 +98,9 @@ TEST(RuntimeTest, InvalidOptionsNameTheFieldAndTheRange) {
       {[](RuntimeOptions& o) { o.searcher_wake_delay_us = -1; },
        "RuntimeOptions.searcher_wake_delay_us must be from 0 to 100000, got "
        "-1"},
+      {[](RuntimeOptions& o) { o.wake_policy = static_cast<WakePolicy>(7); },
+       "RuntimeOptions.wake_policy must be kCondvarFirst, kMostRecent or "
+       "kSameCpuFirst, got 7"},
   };
   for (const Case& c : cases) {
     RuntimeOptions options;
@@ -154,9 +157,9 @@ TEST(RuntimeTest, ASliceTheKernelCannotGiveIsReportedNotFatal) {
     ASSERT_TRUE(rt.ok()) << rt.status();
     EXPECT_EQ((*rt)->worker_slice_status().code(),
               absl::StatusCode::kUnimplemented);
-    EXPECT_NE((*rt)->worker_slice_status().message().find(
-                  "no per-thread time slice"),
-              absl::string_view::npos)
+    EXPECT_NE(
+        (*rt)->worker_slice_status().message().find("no per-thread time slice"),
+        absl::string_view::npos)
         << (*rt)->worker_slice_status();
     absl::Notification ran;
     ASSERT_TRUE((*rt)->Spawn([&] { ran.Notify(); }).ok());
@@ -181,11 +184,20 @@ TEST(RuntimeTest, SliceZeroKeepsTheKernelsDefault) {
 
 // Every task runs exactly once: producers outside the pool and tasks
 // inside it spawn concurrently; nothing is lost or run twice.
-TEST(RuntimeTest, EveryTaskRunsExactlyOnce) {
+// Under every wake policy: they choose which sleeper a push wakes, never
+// whether one is woken.
+class EveryPolicyTest : public ::testing::TestWithParam<WakePolicy> {};
+
+INSTANTIATE_TEST_SUITE_P(WakePolicies, EveryPolicyTest,
+                         ::testing::Values(WakePolicy::kCondvarFirst,
+                                           WakePolicy::kMostRecent,
+                                           WakePolicy::kSameCpuFirst));
+
+TEST_P(EveryPolicyTest, EveryTaskRunsExactlyOnce) {
   constexpr int kProducers = 3;
   constexpr int kPerProducer = 3000;
   constexpr int kTotal = kProducers * kPerProducer * 2;  // each spawns a child
-  auto rt = Make(2);
+  auto rt = Make(2, GetParam());
   std::vector<std::atomic<int>> runs(kTotal);
   std::vector<std::thread> producers;
   for (int p = 0; p < kProducers; ++p) {
@@ -217,30 +229,39 @@ TEST(RuntimeTest, EveryTaskRunsExactlyOnce) {
 // their waiting tasks) strands that task unless the parker rescans; before
 // the fix this failed about 1 run in 10 under TSan with 100 rounds. Both
 // with the pre-park spin (a searcher that spins parks later, through the
-// same rescan) and without it (every idle moment parks at once).
+// same rescan) and without it (every idle moment parks at once). Under
+// kSameCpuFirst too (fewer rounds), whose pick depends on the CPU the test
+// thread runs on.
 TEST(RuntimeTest, AllWorkersWakeForQueuedWork) {
-  for (int spin_us : {0, RuntimeOptions{}.spin_before_park_us}) {
-    for (int workers : {2, 4}) {
-      SCOPED_TRACE(absl::StrCat("spin_before_park_us=", spin_us));
-      auto rt = Make(workers, WakePolicy::kCondvarFirst, spin_us);
-      for (int round = 0; round < 1000; ++round) {
-        std::atomic<int> started{0};
-        std::atomic<bool> stuck{false};
-        std::atomic<int> finished{0};
-        for (int i = 0; i < workers; ++i) {
-          ASSERT_TRUE(rt->Spawn([&] {
-                          started.fetch_add(1);
-                          if (!testing::Await([&] {
-                                return started.load() == workers;
-                              })) {
-                            stuck = true;
-                          }
-                          finished.fetch_add(1);
-                        }).ok());
+  for (WakePolicy policy :
+       {WakePolicy::kCondvarFirst, WakePolicy::kSameCpuFirst}) {
+    for (int spin_us : {0, RuntimeOptions{}.spin_before_park_us}) {
+      for (int workers : {2, 4}) {
+        SCOPED_TRACE(absl::StrCat("spin_before_park_us=", spin_us,
+                                  " policy=", static_cast<int>(policy)));
+        auto rt = Make(workers, policy, spin_us);
+        const int rounds = policy == WakePolicy::kCondvarFirst ? 1000 : 300;
+        for (int round = 0; round < rounds; ++round) {
+          std::atomic<int> started{0};
+          std::atomic<bool> stuck{false};
+          std::atomic<int> finished{0};
+          for (int i = 0; i < workers; ++i) {
+            ASSERT_TRUE(rt->Spawn([&] {
+                            started.fetch_add(1);
+                            if (!testing::Await([&] {
+                                  return started.load() == workers;
+                                })) {
+                              stuck = true;
+                            }
+                            finished.fetch_add(1);
+                          }).ok());
+          }
+          ASSERT_TRUE(
+              testing::Await([&] { return finished.load() == workers; }));
+          ASSERT_FALSE(stuck)
+              << "round " << round << ": only " << started.load() << " of "
+              << workers << " workers woke";
         }
-        ASSERT_TRUE(testing::Await([&] { return finished.load() == workers; }));
-        ASSERT_FALSE(stuck) << "round " << round << ": only " << started.load()
-                            << " of " << workers << " workers woke";
       }
     }
   }
@@ -270,8 +291,7 @@ TEST(RuntimeTest, BlockedTaskDoesNotStrandWorkQueuedBehindIt) {
                     }).ok());
       ASSERT_TRUE(rt->Spawn([&] { second_ran = true; }).ok());
       ASSERT_TRUE(first_done.WaitForNotificationWithTimeout(absl::Seconds(20)));
-      ASSERT_FALSE(stuck) << "round " << round
-                          << ": the queued task never ran";
+      ASSERT_FALSE(stuck) << "round " << round << ": the queued task never ran";
     }
   }
 }
@@ -386,8 +406,7 @@ TEST(RuntimeTest, TimerFiresOnTimeWhileAnotherWorkerIsStuck) {
                   release.WaitForNotificationWithTimeout(absl::Seconds(1));
                 }).ok());
   stuck_started.WaitForNotification();
-  const int64_t late_us =
-      TimerLatenessUs(*rt, Clock::now() + milliseconds(10));
+  const int64_t late_us = TimerLatenessUs(*rt, Clock::now() + milliseconds(10));
   release.Notify();
   EXPECT_GE(late_us, 0);
   EXPECT_LT(late_us, kLateToleranceUs);
@@ -399,14 +418,13 @@ TEST(RuntimeTest, TimerFiresOnTimeWhileAnotherWorkerIsStuck) {
 TEST(RuntimeTest, TimerTaskThatBlocksDoesNotStarveTheNextTimer) {
   auto rt = Make(3);
   // Let every worker park (one in the driver, two on condvars).
-  ASSERT_TRUE(testing::Await(
-      [&] { return rt->counters().total.parked_now == 3; }));
+  ASSERT_TRUE(
+      testing::Await([&] { return rt->counters().total.parked_now == 3; }));
   absl::Notification release;
   ASSERT_TRUE(rt->RunAfter(milliseconds(5), [&] {
                   release.WaitForNotificationWithTimeout(absl::Seconds(1));
                 }).ok());
-  const int64_t late_us =
-      TimerLatenessUs(*rt, Clock::now() + milliseconds(30));
+  const int64_t late_us = TimerLatenessUs(*rt, Clock::now() + milliseconds(30));
   release.Notify();
   EXPECT_GE(late_us, 0);
   EXPECT_LT(late_us, kLateToleranceUs);
@@ -556,8 +574,8 @@ TEST(RuntimeTest, ChainOfSpawnsWakesNoSecondWorker) {
   // the next task its worker pops, so nobody else is needed for it.
   ASSERT_TRUE(rt->Spawn(SpawnChain{rt.get(), &done, 10000}).ok());
   ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(20)));
-  ASSERT_TRUE(testing::Await(
-      [&] { return rt->counters().total.parked_now == 2; }));
+  ASSERT_TRUE(
+      testing::Await([&] { return rt->counters().total.parked_now == 2; }));
   const RuntimeCounters after = rt->counters();
   // Every kind of unpark: one that found a worker between its sleepers-set
   // entry and its sleep counts as a no-op.
@@ -603,8 +621,8 @@ TEST(RuntimeTest, CountersAddUp) {
   ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(20)));
   // tasks_run counts a task once it has returned: the last one may still
   // be returning when `done` fires.
-  ASSERT_TRUE(testing::Await(
-      [&] { return rt->counters().total.tasks_run >= 100; }));
+  ASSERT_TRUE(
+      testing::Await([&] { return rt->counters().total.tasks_run >= 100; }));
   const RuntimeCounters c = rt->counters();
   ASSERT_EQ(c.workers.size(), 2u);
   uint64_t sum = 0;
