@@ -49,7 +49,7 @@ using park_bench::kNumYield;
 using park_bench::kYieldTasks;
 
 struct Cfg : park_bench::WorkloadConfig {
-  park::WakePolicy policy = park::WakePolicy::kCondvarFirst;
+  park::WakePolicy policy = park::RuntimeOptions{}.wake_policy;
   int spin_us = static_cast<int>(
       EnvSize("SPIN_US", park::RuntimeOptions{}.spin_before_park_us));
   int slice_us = static_cast<int>(
