@@ -295,11 +295,10 @@ void RuntimeCore::NotifyParked() {
   // result, or sleeps until its next submission), and the woken worker is
   // best placed where it runs. A worker that wakes another keeps running,
   // and the work it shares wants the other CPU.
-  int caller_cpu = -1;
-  if (options_.wake_policy == WakePolicy::kSameCpuFirst) {
-    Worker* w = Worker::Current();
-    if (w == nullptr || &w->runtime() != this) caller_cpu = sched_getcpu();
-  }
+  const int caller_cpu =
+      options_.wake_policy == WakePolicy::kSameCpuFirst && !OnWorkerThread()
+          ? sched_getcpu()
+          : -1;
   const int worker = idle_->WorkerToNotify(caller_cpu);
   if (worker >= 0) workers_[worker]->unparker().Unpark();
 }
