@@ -49,7 +49,8 @@ using park_bench::kNumYield;
 using park_bench::kYieldTasks;
 
 struct Cfg : park_bench::WorkloadConfig {
-  park::WakePolicy policy = park::RuntimeOptions{}.wake_policy;
+  park::WakePolicy policy =
+      park_bench::WakePolicyFromEnv(park::RuntimeOptions{}.wake_policy);
   int spin_us = static_cast<int>(
       EnvSize("SPIN_US", park::RuntimeOptions{}.spin_before_park_us));
   int slice_us = static_cast<int>(
@@ -306,7 +307,6 @@ void WakeLatency(const Cfg& cfg) {
 
 int main(int argc, char** argv) {
   Cfg cfg;
-  cfg.policy = park_bench::WakePolicyFromEnv(cfg.policy);
   park_bench::CheckWorkloadNames(argc, argv);
   std::printf(
       "# parkd runtime_workloads WORKERS=%zu REPS=%zu WARMUP=%zu "
