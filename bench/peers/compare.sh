@@ -144,7 +144,7 @@ else
   meson setup "$BUILD" --buildtype=release -Db_lto=true -Db_ndebug=true >/dev/null
 fi
 ninja -C "$BUILD" daemon/parkd tests/bench/runtime_workloads tests/bench/light_load \
-  tests/bench/floor >/dev/null
+  tests/bench/floor tests/bench/cacheline_rtt >/dev/null
 # Cargo.lock is not kept: resolved afresh against Debian's sources, and a
 # lock written by a newer cargo would not load in Debian's cargo 0.66.
 (cd bench/peers/tokio && rm -f Cargo.lock &&
@@ -194,6 +194,23 @@ mkdir -p "$OUT"
 INDEX=$OUT/index.tsv # section, column, run, file: what the table reads
 : >"$INDEX"
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$INDEX"; }
+
+# probe_rtt COLUMN: the cache-line round trip between two CPUs
+# (bench/peers/machine/cacheline_rtt.cc), taken just before one of
+# COLUMN's programs. On a VM it changes from minute to minute, and the rows
+# whose work two CPUs share follow it; the table's header summarises it per
+# column, so that a reader sees whether a column's programs ran in a slower
+# phase than another's. Its lines (column, median ns) go to rtt.tsv.
+RTT=$OUT/rtt.tsv
+: >"$RTT"
+probe_rtt() {
+  local f=$TMP/rtt.out
+  if bounded 30 "$f" "$BUILD/tests/bench/cacheline_rtt"; then
+    awk -v col="$1" '$1 == "cacheline_rtt_ns" { print col "\t" $2 }' "$f" >>"$RTT"
+  else
+    echo "compare.sh: cacheline_rtt failed; see $f.err" >&2
+  fi
+}
 
 # rotated R A B C...: the names, starting at position R-1 (mod count), so
 # that no runtime always runs first.
@@ -307,6 +324,7 @@ for ((r = 1; r <= RUNS; r++)); do
     for rt in $(rotated "$r" tokio asio parkd floor floor100); do
       f=$OUT/w$w.$rt.$r.txt
       echo "# run $r/$RUNS: runtime workloads, $w workers: $rt" >&2
+      probe_rtt "$rt"
       # shellcheck disable=SC2086 # RUN_ENV holds assignments, as words
       bounded 600 "$f" env ${RUN_ENV[$rt]:-} WORKERS="$w" REPS="$REPS" WARMUP="$WARMUP" \
         WAKE_TRIALS="$WAKE_TRIALS" WAKE_SLEEP_US="$WAKE_SLEEP_US" "${WORKLOADS[$rt]}" \
@@ -320,6 +338,7 @@ for ((r = 1; r <= RUNS; r++)); do
     for rt in $(rotated "$r" tokio asio parkd floor floor100); do
       f=$OUT/light_$label.$rt.$r.txt
       echo "# run $r/$RUNS: light load $label: $rt" >&2
+      probe_rtt "$rt"
       # shellcheck disable=SC2086 # the configuration is words on purpose
       bounded $((LIGHT_DURATION_S + IDLE_S + 60)) "$f" env ${RUN_ENV[$rt]:-} ${config#*|} WORK_US="$WORK_US" \
         DURATION_S="$LIGHT_DURATION_S" IDLE_S="$IDLE_S" "${LIGHT[$rt]}" \
@@ -332,6 +351,7 @@ for ((r = 1; r <= RUNS; r++)); do
     f=$OUT/http.$server.$r.txt
     port=$(free_port)
     echo "# run $r/$RUNS: /healthz under wrk: $server" >&2
+    probe_rtt "$server"
     if [[ $server == nginx ]]; then
       start_nginx "$port"
       wrk_healthz "$port" "$f" || echo "compare.sh: wrk against nginx failed; see $f.wrk.err" >&2
@@ -352,5 +372,6 @@ done
   echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), Linux $(uname -r)"
   echo "# RUNS=$RUNS interleaved; REPS=$REPS WAKE_TRIALS=$WAKE_TRIALS LIGHT_DURATION_S=$LIGHT_DURATION_S IDLE_S=$IDLE_S WORK_US=$WORK_US HTTP_DURATION_S=$HTTP_DURATION_S HTTP_WORKERS=$HTTP_WORKERS${HTTP_SERVER_CPUS:+ HTTP_SERVER_CPUS=$HTTP_SERVER_CPUS}${HTTP_WRK_CPUS:+ HTTP_WRK_CPUS=$HTTP_WRK_CPUS}"
   echo "# cells: median over runs; [wN] rows in microseconds; ratios: parkd / peer; floor, floor100: one thread on a futex and no runtime, with the kernel's default time slice and with parkd's 100 us (what the kernel charges for a sleep and a wake)"
+  awk -F'\t' -f bench/peers/rtt_summary.awk "$RTT"
 } | tee "$OUT/table.txt"
 awk -F'\t' -v fmt="$FORMAT" -f bench/peers/table.awk "$INDEX" | tee -a "$OUT/table.txt"

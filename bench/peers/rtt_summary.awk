@@ -1,0 +1,28 @@
+# compare.sh's header line on the cache-line round trip. Input: rtt.tsv
+# lines `column TAB ns` (one per probe, taken just before one of that
+# column's programs; `one_cpu` where there was nothing to bounce). Prints
+# one `#` line: per column, in the order first seen, the median [min-max]
+# of its probes. No line when no probe gave a number.
+function median(a, n,    i, j, t) {
+  for (i = 2; i <= n; i++) {
+    t = a[i]
+    for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]
+    a[j + 1] = t
+  }
+  return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+$2 ~ /^[0-9]+(\.[0-9]+)?$/ {
+  if (!($1 in n)) order[++ncol] = $1
+  v[$1, ++n[$1]] = $2 + 0
+}
+END {
+  if (ncol == 0) exit
+  line = "# cache-line round trip between two CPUs just before each program (bench/peers/machine/cacheline_rtt.cc), ns, median [min-max]:"
+  for (c = 1; c <= ncol; c++) {
+    col = order[c]
+    delete a
+    for (i = 1; i <= n[col]; i++) a[i] = v[col, i]
+    line = line sprintf(" %s %.0f [%.0f-%.0f]%s", col, median(a, n[col]), a[1], a[n[col]], c < ncol ? "," : "")
+  }
+  print line
+}
