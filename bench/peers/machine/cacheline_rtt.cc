@@ -2,13 +2,12 @@
 // CPU to another and back, the price of every write that two workers share
 // (a counter both decrement, a queue one pushes and the other steals from,
 // a task made on one CPU and run on the other). `./dev.sh compare` runs it
-// before every program it measures and prints the values in its header,
-// because on a VM that price is not a constant: on the 2-vCPU AMD EPYC
-// guest of docs/runtime.md it was about 80 ns in some minutes and about
-// 350 ns in others, and switched between the two within one process. The
-// rows whose work two CPUs share (ping_pong, the spawn_many rows) follow it,
-// for every runtime alike; the header tells a reader which programs ran in
-// which phase.
+// before every program it measures and summarises the values in its
+// header, because on a VM that price is not a constant: on the 2-vCPU AMD
+// EPYC guest of the README's table it took either about 110 or about
+// 370 ns, switching between the two within seconds. It is context for a
+// table, not a correction of it: a program's rows did not follow the
+// probe taken just before it (the phase changes during the program).
 //
 // Usage: cacheline_rtt
 // Two threads, pinned to the first two CPUs this process may use, take
