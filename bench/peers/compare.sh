@@ -195,18 +195,18 @@ INDEX=$OUT/index.tsv # section, column, run, file: what the table reads
 : >"$INDEX"
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$INDEX"; }
 
-# probe_rtt COLUMN: the cache-line round trip between two CPUs
-# (bench/peers/machine/cacheline_rtt.cc), taken just before one of
-# COLUMN's programs. On a VM it changes from minute to minute, and the rows
-# whose work two CPUs share follow it; the table's header summarises it per
-# column, so that a reader sees whether a column's programs ran in a slower
-# phase than another's. Its lines (column, median ns) go to rtt.tsv.
+# probe_rtt COLUMN FILE: the cache-line round trip between two CPUs
+# (bench/peers/machine/cacheline_rtt.cc), taken just before the one of
+# COLUMN's programs whose output goes to FILE. On a VM it changes within
+# seconds; the table's header summarises it per column (how often the
+# machine was in its dear phase), and rtt.tsv's lines (column, median ns,
+# FILE) let a reader set a program's rows beside the probe before it.
 RTT=$OUT/rtt.tsv
 : >"$RTT"
 probe_rtt() {
   local f=$TMP/rtt.out
   if bounded 30 "$f" "$BUILD/tests/bench/cacheline_rtt"; then
-    awk -v col="$1" '$1 == "cacheline_rtt_ns" { print col "\t" $2 }' "$f" >>"$RTT"
+    awk -v col="$1" -v file="$2" '$1 == "cacheline_rtt_ns" { print col "\t" $2 "\t" file }' "$f" >>"$RTT"
   else
     echo "compare.sh: cacheline_rtt failed; see $f.err" >&2
   fi
@@ -324,7 +324,7 @@ for ((r = 1; r <= RUNS; r++)); do
     for rt in $(rotated "$r" tokio asio parkd floor floor100); do
       f=$OUT/w$w.$rt.$r.txt
       echo "# run $r/$RUNS: runtime workloads, $w workers: $rt" >&2
-      probe_rtt "$rt"
+      probe_rtt "$rt" "$f"
       # shellcheck disable=SC2086 # RUN_ENV holds assignments, as words
       bounded 600 "$f" env ${RUN_ENV[$rt]:-} WORKERS="$w" REPS="$REPS" WARMUP="$WARMUP" \
         WAKE_TRIALS="$WAKE_TRIALS" WAKE_SLEEP_US="$WAKE_SLEEP_US" "${WORKLOADS[$rt]}" \
@@ -338,7 +338,7 @@ for ((r = 1; r <= RUNS; r++)); do
     for rt in $(rotated "$r" tokio asio parkd floor floor100); do
       f=$OUT/light_$label.$rt.$r.txt
       echo "# run $r/$RUNS: light load $label: $rt" >&2
-      probe_rtt "$rt"
+      probe_rtt "$rt" "$f"
       # shellcheck disable=SC2086 # the configuration is words on purpose
       bounded $((LIGHT_DURATION_S + IDLE_S + 60)) "$f" env ${RUN_ENV[$rt]:-} ${config#*|} WORK_US="$WORK_US" \
         DURATION_S="$LIGHT_DURATION_S" IDLE_S="$IDLE_S" "${LIGHT[$rt]}" \
@@ -351,7 +351,7 @@ for ((r = 1; r <= RUNS; r++)); do
     f=$OUT/http.$server.$r.txt
     port=$(free_port)
     echo "# run $r/$RUNS: /healthz under wrk: $server" >&2
-    probe_rtt "$server"
+    probe_rtt "$server" "$f"
     if [[ $server == nginx ]]; then
       start_nginx "$port"
       wrk_healthz "$port" "$f" || echo "compare.sh: wrk against nginx failed; see $f.wrk.err" >&2
