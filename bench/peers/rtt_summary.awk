@@ -1,9 +1,9 @@
 # compare.sh's header line on the cache-line round trip. Input: rtt.tsv
 # lines `column TAB ns TAB file` (one per probe, taken just before the
 # program of that column whose output is the file; `one_cpu` where there
-# was nothing to bounce). Prints
-# one `#` line: per column, in the order first seen, the median [min-max]
-# of its probes. No line when no probe gave a number.
+# was nothing to bounce). Prints one `#` line: per column, in the order
+# first seen, the median [min-max] of its probes. No line when no probe
+# gave a number.
 function median(a, n,    i, j, t) {
   for (i = 2; i <= n; i++) {
     t = a[i]

@@ -25,6 +25,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -39,11 +40,18 @@ struct alignas(64) Line {
   std::atomic<uint64_t> turn{0};
 };
 
-bool Pin(int cpu) {
+// Exits if the kernel refuses: two spinning threads left on one CPU would
+// each spin out its time slice per round trip, for minutes.
+void Pin(int cpu) {
   cpu_set_t set;
   CPU_ZERO(&set);
   CPU_SET(cpu, &set);
-  return pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0;
+  const int rc = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+  if (rc != 0) {
+    std::fprintf(stderr, "cacheline_rtt: cannot pin a thread to CPU %d: %s\n",
+                 cpu, std::strerror(rc));
+    std::exit(1);
+  }
 }
 
 // Round trips of `line` between the calling thread (on cpu_a) and a helper
