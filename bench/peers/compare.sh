@@ -372,6 +372,6 @@ done
   echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), Linux $(uname -r)"
   echo "# RUNS=$RUNS interleaved; REPS=$REPS WAKE_TRIALS=$WAKE_TRIALS LIGHT_DURATION_S=$LIGHT_DURATION_S IDLE_S=$IDLE_S WORK_US=$WORK_US HTTP_DURATION_S=$HTTP_DURATION_S HTTP_WORKERS=$HTTP_WORKERS${HTTP_SERVER_CPUS:+ HTTP_SERVER_CPUS=$HTTP_SERVER_CPUS}${HTTP_WRK_CPUS:+ HTTP_WRK_CPUS=$HTTP_WRK_CPUS}"
   echo "# cells: median over runs; [wN] rows in microseconds; ratios: parkd / peer; floor, floor100: one thread on a futex and no runtime, with the kernel's default time slice and with parkd's 100 us (what the kernel charges for a sleep and a wake)"
-  awk -F'\t' -f bench/peers/rtt_summary.awk "$RTT"
+  awk -F'\t' -f bench/peers/median.awk -f bench/peers/rtt_summary.awk "$RTT"
 } | tee "$OUT/table.txt"
-awk -F'\t' -v fmt="$FORMAT" -f bench/peers/table.awk "$INDEX" | tee -a "$OUT/table.txt"
+awk -F'\t' -v fmt="$FORMAT" -f bench/peers/median.awk -f bench/peers/table.awk "$INDEX" | tee -a "$OUT/table.txt"

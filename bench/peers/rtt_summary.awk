@@ -3,15 +3,7 @@
 # program of that column whose output is the file; `one_cpu` where there
 # was nothing to bounce). Prints one `#` line: per column, in the order
 # first seen, the median [min-max] of its probes. No line when no probe
-# gave a number.
-function median(a, n,    i, j, t) {
-  for (i = 2; i <= n; i++) {
-    t = a[i]
-    for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]
-    a[j + 1] = t
-  }
-  return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
+# gave a number. Needs median.awk loaded before it (sort_median).
 $2 ~ /^[0-9]+(\.[0-9]+)?$/ {
   if (!($1 in n)) order[++ncol] = $1
   v[$1, ++n[$1]] = $2 + 0
@@ -23,7 +15,8 @@ END {
     col = order[c]
     delete a
     for (i = 1; i <= n[col]; i++) a[i] = v[col, i]
-    line = line sprintf(" %s %.0f [%.0f-%.0f]%s", col, median(a, n[col]), a[1], a[n[col]], c < ncol ? "," : "")
+    mid = sort_median(a, n[col])  # sorts a: a[1] is the least, a[n] the most
+    line = line sprintf(" %s %.0f [%.0f-%.0f]%s", col, mid, a[1], a[n[col]], c < ncol ? "," : "")
   }
   print line
 }

@@ -3,17 +3,13 @@
 # A row is a (section, name) pair, in the order first seen; a cell is the
 # median of the column's values over the runs, or the word a program printed
 # instead of a number (e.g. `starved`); the ratio columns are parkd's cell
-# over each peer's. Variable fmt: text (default) or md.
+# over each peer's. Variable fmt: text (default) or md. Needs median.awk
+# loaded before it (sort_median).
 
-function median(key,    m, i, j, t, a) {
+function median(key,    m, i, a) {
   m = count[key]
   for (i = 1; i <= m; i++) a[i] = vals[key, i] + 0
-  for (i = 2; i <= m; i++) {
-    t = a[i]
-    for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]
-    a[j + 1] = t
-  }
-  return (m % 2) ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+  return sort_median(a, m)
 }
 
 function number(v,    x) {

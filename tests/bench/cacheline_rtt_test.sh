@@ -43,14 +43,16 @@ rc=$?
 check "an argument is refused with status 2" [ "$rc" -eq 2 ]
 check "the refusal says no arguments are expected" grep -q 'no arguments expected' <<<"$err"
 
-# rtt_summary.awk: per column in the order first seen, median [min-max];
+# rtt_summary.awk on lines as compare.sh writes them (column, ns, file):
+# per column in the order first seen, median [min-max];
 # a probe that printed a word (one_cpu) is left out, and no numbers at all
 # give no line.
-line=$(printf 'tokio\t80\ntokio\t350\nasio\t90\ntokio\t100\nparkd\tone_cpu\nparkd\t85\nasio\t95\n' |
-  awk -F'\t' -f "$SUMMARY")
+summarise() { awk -F'\t' -f "$(dirname "$SUMMARY")/median.awk" -f "$SUMMARY"; }
+line=$(printf '%s\t%s\t/out/%s.txt\n' tokio 80 a tokio 350 b asio 90 c tokio 100 d parkd one_cpu e \
+  parkd 85 f asio 95 g | summarise)
 check "the summary gives each column's median and range, in order" \
   grep -q ': tokio 100 \[80-350\], asio 92 \[90-95\], parkd 85 \[85-85\]$' <<<"$line"
-line=$(printf 'floor\tone_cpu\n' | awk -F'\t' -f "$SUMMARY")
+line=$(printf 'floor\tone_cpu\t/out/h.txt\n' | summarise)
 check "no numbers, no summary line" [ -z "$line" ]
 
 check_summary

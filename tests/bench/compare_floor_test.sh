@@ -71,7 +71,7 @@ for col in tokio asio parkd floor floor100; do
 done
 printf 'w2\tparkd\t1\t%s\n' "$tmp/spawn.parkd" >>"$tmp/index.tsv"
 printf 'spawn_many_local 100 90\n' >"$tmp/spawn.parkd"
-table=$(awk -F'\t' -f "$TABLE_AWK" "$tmp/index.tsv")
+table=$(awk -F'\t' -f "$(dirname "$TABLE_AWK")/median.awk" -f "$TABLE_AWK" "$tmp/index.tsv")
 check "the header has the floor columns before parkd" \
   grep -Eq '^row +tokio +asio +nginx +floor +floor100 +parkd +parkd/tokio +parkd/asio +parkd/nginx$' <<<"$table"
 check "the runtime row has the floors' cells and parkd's ratios" \
