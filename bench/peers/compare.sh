@@ -8,8 +8,10 @@
 # default time slice (how Tokio's and Asio's threads run), `floor100` with
 # the 100 us slice parkd's workers ask for. Every program runs RUNS times,
 # interleaved (tokio, asio, parkd, floor, floor100, then the next run, with
-# the order rotated each run); a cell is the median of its RUNS values, and
-# the ratio columns are parkd's median over the peer's.
+# the order rotated each run); the runtime workloads, which take seconds
+# rather than minutes, run WORKLOAD_ROUNDS times in each run. A cell is the
+# median of its values over all runs (and rounds), and the ratio columns
+# are parkd's median over the peer's.
 # bench/peers/README.md says what each row measures.
 #
 # Usage: ./dev.sh compare       (installs what is missing, then runs this)
@@ -17,6 +19,11 @@
 #
 # Environment (all optional):
 #   RUNS (3)                runs of every program, interleaved
+#   WORKLOAD_ROUNDS (5)     rounds of the runtime workloads in each run: on a
+#                           VM one process of a runtime can run 2x slower
+#                           than the next (bench/peers/README.md), and
+#                           RUNS x WORKLOAD_ROUNDS processes per [wN] cell
+#                           keep such a process from moving its median
 #   WORKER_COUNTS ("2 8")   the runtime workloads at each of these
 #   REPS (10), WARMUP (3), WAKE_TRIALS (1000), WAKE_SLEEP_US (1000)
 #                           passed to the workload programs
@@ -29,14 +36,15 @@
 #   HTTP_SERVER_CPUS, HTTP_WRK_CPUS (unset)
 #                           CPU lists (taskset -c) for the servers and for
 #                           wrk, e.g. 0 and 1; unset, the kernel places them
-#   QUICK=1                 a smoke run (about 2 minutes): RUNS=1 REPS=3
-#                           WAKE_TRIALS=200 LIGHT_DURATION_S=1 IDLE_S=1
-#                           HTTP_DURATION_S=2, unless set otherwise
+#   QUICK=1                 a smoke run (about 2 minutes): RUNS=1
+#                           WORKLOAD_ROUNDS=1 REPS=3 WAKE_TRIALS=200
+#                           LIGHT_DURATION_S=1 IDLE_S=1 HTTP_DURATION_S=2,
+#                           unless set otherwise
 #   FORMAT=md               the table as Markdown
 #   BUILD (build-release)   parkd's release tree (LTO, as ./dev.sh bench)
 #   OUT                     raw outputs (default build-peers/out/DATE-TIME)
-# With the defaults a comparison takes about 9 minutes on 2 CPUs (RUNS=5:
-# about 15), plus the builds the first time (a few minutes).
+# With the defaults a comparison takes about 14 minutes on 2 CPUs (RUNS=5:
+# about 23), plus the builds the first time (a few minutes).
 #
 # Everything this starts (benchmark programs, nginx, parkd, wrk) is
 # bounded by a timeout and stopped on exit, Ctrl-C included; nginx runs
@@ -47,10 +55,11 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 
 if [[ "${QUICK:-0}" == 1 ]]; then
-  : "${RUNS:=1}" "${REPS:=3}" "${WAKE_TRIALS:=200}" "${LIGHT_DURATION_S:=1}"
+  : "${RUNS:=1}" "${WORKLOAD_ROUNDS:=1}" "${REPS:=3}" "${WAKE_TRIALS:=200}" "${LIGHT_DURATION_S:=1}"
   : "${IDLE_S:=1}" "${HTTP_DURATION_S:=2}"
 fi
 RUNS=${RUNS:-3}
+WORKLOAD_ROUNDS=${WORKLOAD_ROUNDS:-5}
 WORKER_COUNTS=${WORKER_COUNTS:-2 8}
 REPS=${REPS:-10}
 WARMUP=${WARMUP:-3}
@@ -66,11 +75,12 @@ BUILD=${BUILD:-build-release}
 PEERS_BUILD=$ROOT/build-peers
 OUT=${OUT:-$PEERS_BUILD/out/$(date +%Y%m%d-%H%M%S)}
 
-for v in RUNS REPS WARMUP WAKE_TRIALS WAKE_SLEEP_US LIGHT_DURATION_S IDLE_S \
+for v in RUNS WORKLOAD_ROUNDS REPS WARMUP WAKE_TRIALS WAKE_SLEEP_US LIGHT_DURATION_S IDLE_S \
   WORK_US HTTP_DURATION_S HTTP_WORKERS; do
   [[ ${!v} =~ ^[0-9]+$ ]] || { echo "compare.sh: $v must be a whole number, got '${!v}'" >&2; exit 2; }
 done
 ((RUNS >= 1)) || { echo "compare.sh: RUNS must be at least 1" >&2; exit 2; }
+((WORKLOAD_ROUNDS >= 1)) || { echo "compare.sh: WORKLOAD_ROUNDS must be at least 1" >&2; exit 2; }
 for w in $WORKER_COUNTS; do
   [[ $w =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: WORKER_COUNTS must list whole numbers from 1, got '$w'" >&2; exit 2; }
 done
@@ -320,17 +330,19 @@ wrk_healthz() {
 
 echo "# $RUNS runs; raw output in $OUT" >&2
 for ((r = 1; r <= RUNS; r++)); do
-  for w in $WORKER_COUNTS; do
-    for rt in $(rotated "$r" tokio asio parkd floor floor100); do
-      f=$OUT/w$w.$rt.$r.txt
-      echo "# run $r/$RUNS: runtime workloads, $w workers: $rt" >&2
-      probe_rtt "$rt" "$f"
-      # shellcheck disable=SC2086 # RUN_ENV holds assignments, as words
-      bounded 600 "$f" env ${RUN_ENV[$rt]:-} WORKERS="$w" REPS="$REPS" WARMUP="$WARMUP" \
-        WAKE_TRIALS="$WAKE_TRIALS" WAKE_SLEEP_US="$WAKE_SLEEP_US" "${WORKLOADS[$rt]}" \
-        ${WORKLOAD_ARGS[$rt]:+"${WORKLOAD_ARGS[$rt]}"} ||
-        echo "compare.sh: $rt workloads ($w workers) exited with status $?; see $f.err" >&2
-      record "w$w" "$rt" "$r" "$f"
+  for ((k = 1; k <= WORKLOAD_ROUNDS; k++)); do
+    for w in $WORKER_COUNTS; do
+      for rt in $(rotated "$(((r - 1) * WORKLOAD_ROUNDS + k))" tokio asio parkd floor floor100); do
+        f=$OUT/w$w.$rt.$r.$k.txt
+        echo "# run $r/$RUNS, round $k/$WORKLOAD_ROUNDS: runtime workloads, $w workers: $rt" >&2
+        probe_rtt "$rt" "$f"
+        # shellcheck disable=SC2086 # RUN_ENV holds assignments, as words
+        bounded 600 "$f" env ${RUN_ENV[$rt]:-} WORKERS="$w" REPS="$REPS" WARMUP="$WARMUP" \
+          WAKE_TRIALS="$WAKE_TRIALS" WAKE_SLEEP_US="$WAKE_SLEEP_US" "${WORKLOADS[$rt]}" \
+          ${WORKLOAD_ARGS[$rt]:+"${WORKLOAD_ARGS[$rt]}"} ||
+          echo "compare.sh: $rt workloads ($w workers) exited with status $?; see $f.err" >&2
+        record "w$w" "$rt" "$r.$k" "$f"
+      done
     done
   done
   for config in "${LIGHT_CONFIGS[@]}"; do
@@ -370,7 +382,7 @@ done
 # ---- the table ----
 {
   echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), Linux $(uname -r)"
-  echo "# RUNS=$RUNS interleaved; REPS=$REPS WAKE_TRIALS=$WAKE_TRIALS LIGHT_DURATION_S=$LIGHT_DURATION_S IDLE_S=$IDLE_S WORK_US=$WORK_US HTTP_DURATION_S=$HTTP_DURATION_S HTTP_WORKERS=$HTTP_WORKERS${HTTP_SERVER_CPUS:+ HTTP_SERVER_CPUS=$HTTP_SERVER_CPUS}${HTTP_WRK_CPUS:+ HTTP_WRK_CPUS=$HTTP_WRK_CPUS}"
+  echo "# RUNS=$RUNS interleaved, the runtime workloads WORKLOAD_ROUNDS=$WORKLOAD_ROUNDS times in each ($((RUNS * WORKLOAD_ROUNDS)) processes per [wN] cell); REPS=$REPS WAKE_TRIALS=$WAKE_TRIALS LIGHT_DURATION_S=$LIGHT_DURATION_S IDLE_S=$IDLE_S WORK_US=$WORK_US HTTP_DURATION_S=$HTTP_DURATION_S HTTP_WORKERS=$HTTP_WORKERS${HTTP_SERVER_CPUS:+ HTTP_SERVER_CPUS=$HTTP_SERVER_CPUS}${HTTP_WRK_CPUS:+ HTTP_WRK_CPUS=$HTTP_WRK_CPUS}"
   echo "# cells: median over runs; [wN] rows in microseconds; ratios: parkd / peer; floor, floor100: one thread on a futex and no runtime, with the kernel's default time slice and with parkd's 100 us (what the kernel charges for a sleep and a wake)"
   awk -F'\t' -f bench/peers/median.awk -f bench/peers/rtt_summary.awk "$RTT"
 } | tee "$OUT/table.txt"
