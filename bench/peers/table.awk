@@ -27,6 +27,8 @@ function cell(row, col,    key) {
 }
 
 function ratio(row, col,    a, b) {
+  # Context, not a cost: how often the submitting thread woke late.
+  if (row ~ / late_periods_pct$/) return "-"
   a = row SUBSEP "parkd"
   b = row SUBSEP col
   if (!(a in count) || !(b in count) || (a in word) || (b in word)) return "-"
