@@ -3,7 +3,7 @@
 # modes (short runs: it must print its rows, not fast ones), its refusal of
 # a bad mode and of a time slice out of range, and table.awk's table with
 # the floor columns on fixed input (cells, the ratios left as they were, `-`
-# where a column has no value).
+# where a column has no value, no ratios on the late-periods row).
 # Usage: compare_floor_test.sh FLOOR TABLE_AWK
 set -uo pipefail
 FLOOR=$1
@@ -23,8 +23,8 @@ check "wake_latency prints its p99 and minimum" \
 out=$(PERIOD_US=1000 BURST=2 DURATION_S=1 WARMUP_MS=50 IDLE_S=1 "$FLOOR" light)
 rc=$?
 check "light exits 0" [ "$rc" -eq 0 ]
-for row in overhead_us_per_task switches_per_task start_p50_us start_p99_us \
-  idle_cpu_us_per_s; do
+for row in overhead_us_per_task switches_per_task late_periods_pct \
+  start_p50_us start_p99_us idle_cpu_us_per_s; do
   check "light prints $row" grep -Eq "^$row -?[0-9.]+\$" <<<"$out"
 done
 # Every task ran (RunLightLoad exits 1 otherwise): 2 per period for 1 s.
@@ -65,7 +65,7 @@ for col in tokio asio parkd floor floor100; do
     floor100) w=5 l=4.4 ;;
   esac
   printf '# a comment\nwake_latency %s 1\n' "$w" >"$tmp/w2.$col"
-  printf 'overhead_us_per_task %s\n' "$l" >"$tmp/light.$col"
+  printf 'overhead_us_per_task %s\nlate_periods_pct %s\n' "$l" "$l" >"$tmp/light.$col"
   printf 'w2\t%s\t1\t%s\n1kHz\t%s\t1\t%s\n' "$col" "$tmp/w2.$col" "$col" "$tmp/light.$col" \
     >>"$tmp/index.tsv"
 done
@@ -78,6 +78,8 @@ check "the runtime row has the floors' cells and parkd's ratios" \
   grep -Eq '^\[w2\] wake_latency +20\.0 +10\.0 +- +6\.00 +5\.00 +8\.00 +0\.40 +0\.80 +-$' <<<"$table"
 check "the light row has the floors' cells" \
   grep -Eq '^\[1kHz\] overhead_us_per_task +30\.0 +6\.00 +- +3\.90 +4\.40 +4\.50 +0\.15 +0\.75 +-$' <<<"$table"
+check "the late-periods row has cells and no ratios (context, not a cost)" \
+  grep -Eq '^\[1kHz\] late_periods_pct +30\.0 +6\.00 +- +3\.90 +4\.40 +4\.50 +- +- +-$' <<<"$table"
 check "a row the floors do not run shows - in their columns" \
   grep -Eq '^\[w2\] spawn_many_local +- +- +- +- +- +100\.0 +- +- +-$' <<<"$table"
 
