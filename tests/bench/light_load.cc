@@ -4,9 +4,10 @@
 //
 // Environment: light_load.h's (WORKERS, WORK_US, PERIOD_US, BURST,
 // DURATION_S, WARMUP_MS, IDLE_S), COUNTERS=1 (the pool's counters after
-// the run), and SPIN_US / SLICE_US / WAKE_DELAY_US / POLICY as in
-// runtime_workloads (RuntimeOptions.spin_before_park_us, worker_slice_us,
-// searcher_wake_delay_us, wake_policy; unset: the defaults).
+// the run), and SPIN_US / SLICE_US / WAKE_DELAY_US / IDLE_SPIN_US / POLICY
+// as in runtime_workloads (RuntimeOptions.spin_before_park_us,
+// worker_slice_us, searcher_wake_delay_us, idle_spin_us, wake_policy;
+// unset: the defaults).
 #include "light_load.h"
 
 #include <cstdio>
@@ -26,6 +27,8 @@ int main() {
       park_bench::EnvSize("SLICE_US", options.worker_slice_us));
   options.searcher_wake_delay_us = static_cast<int>(
       park_bench::EnvSize("WAKE_DELAY_US", options.searcher_wake_delay_us));
+  options.idle_spin_us = static_cast<int>(
+      park_bench::EnvSize("IDLE_SPIN_US", options.idle_spin_us));
   options.wake_policy = park_bench::WakePolicyFromEnv(options.wake_policy);
   absl::StatusOr<std::unique_ptr<park::Runtime>> rt =
       park::Runtime::Create(options);
@@ -38,9 +41,11 @@ int main() {
     std::printf("# worker slice not applied: %s\n",
                 std::string((*rt)->worker_slice_status().message()).c_str());
   }
-  std::printf("# parkd SPIN_US=%d SLICE_US=%d WAKE_DELAY_US=%d POLICY=%s\n",
-              options.spin_before_park_us, options.worker_slice_us,
-              options.searcher_wake_delay_us,
+  std::printf(
+      "# parkd SPIN_US=%d SLICE_US=%d WAKE_DELAY_US=%d IDLE_SPIN_US=%d "
+      "POLICY=%s\n",
+      options.spin_before_park_us, options.worker_slice_us,
+      options.searcher_wake_delay_us, options.idle_spin_us,
               park_bench::WakePolicyName(options.wake_policy));
   const int rc = park_bench::RunLightLoad(
       "parkd", cfg, [&](const park_bench::LightLoadTask& task) {

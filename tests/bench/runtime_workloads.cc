@@ -11,7 +11,8 @@
 // (print counter totals per workload), REPDUMP (a line per repetition),
 // SPIN_US (RuntimeOptions.spin_before_park_us; 0 parks at once), SLICE_US
 // (RuntimeOptions.worker_slice_us; 0 keeps the kernel's default slice),
-// WAKE_DELAY_US (RuntimeOptions.searcher_wake_delay_us; 0 wakes at once).
+// WAKE_DELAY_US (RuntimeOptions.searcher_wake_delay_us; 0 wakes at once),
+// IDLE_SPIN_US (RuntimeOptions.idle_spin_us; 0 never spins in an idle pool).
 // Arguments: workload names to run only those.
 //
 // Mapping: spawn = Runtime::Spawn; yield_now = a task returning
@@ -57,6 +58,8 @@ struct Cfg : park_bench::WorkloadConfig {
       EnvSize("SLICE_US", park::RuntimeOptions{}.worker_slice_us));
   int wake_delay_us = static_cast<int>(EnvSize(
       "WAKE_DELAY_US", park::RuntimeOptions{}.searcher_wake_delay_us));
+  int idle_spin_us = static_cast<int>(
+      EnvSize("IDLE_SPIN_US", park::RuntimeOptions{}.idle_spin_us));
 };
 
 void PrintCounters(const char* name, const Runtime& rt) {
@@ -85,6 +88,7 @@ std::unique_ptr<Runtime> MakeRuntime(const Cfg& cfg) {
   options.spin_before_park_us = cfg.spin_us;
   options.worker_slice_us = cfg.slice_us;
   options.searcher_wake_delay_us = cfg.wake_delay_us;
+  options.idle_spin_us = cfg.idle_spin_us;
   absl::StatusOr<std::unique_ptr<Runtime>> rt = Runtime::Create(options);
   if (!rt.ok()) {
     std::fprintf(stderr, "Runtime::Create: %s\n",
@@ -310,9 +314,10 @@ int main(int argc, char** argv) {
   park_bench::CheckWorkloadNames(argc, argv);
   std::printf(
       "# parkd runtime_workloads WORKERS=%zu REPS=%zu WARMUP=%zu "
-      "SPIN_US=%d SLICE_US=%d WAKE_DELAY_US=%d POLICY=%s\n",
+      "SPIN_US=%d SLICE_US=%d WAKE_DELAY_US=%d IDLE_SPIN_US=%d POLICY=%s\n",
       cfg.workers, cfg.reps, cfg.warmup, cfg.spin_us, cfg.slice_us,
-      cfg.wake_delay_us, park_bench::WakePolicyName(cfg.policy));
+      cfg.wake_delay_us, cfg.idle_spin_us,
+      park_bench::WakePolicyName(cfg.policy));
   park_bench::RunWorkloads<Cfg>(
       argc, argv, cfg,
       {SpawnManyLocal, SpawnManyRemoteIdle, SpawnManyRemoteBusy,

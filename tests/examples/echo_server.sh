@@ -13,7 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ex_install
 ex_build echo_server
 bin=$EX_BUILD/echo_server
-check "echo_server loads libpark.so.1 from the install" ex_uses_install "$bin"
+check "echo_server loads libpark.so.2 from the install" ex_uses_install "$bin"
 
 check "a bad port is refused with exit status 2" \
   eval '"$bin" 65536 >/dev/null 2>&1; [[ $? == 2 ]]'

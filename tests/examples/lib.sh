@@ -105,7 +105,7 @@ ex_build() {
 
 # ex_uses_install BINARY: the binary loads libpark from the install.
 ex_uses_install() {
-  ldd "$1" | grep -F "$EX_LIBDIR/libpark.so.1" >/dev/null
+  ldd "$1" | grep -F "$EX_LIBDIR/libpark.so.2" >/dev/null
 }
 
 # ex_spawn OUTFILE CMD [ARGS...]: starts CMD in the background with its

@@ -8,7 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ex_install
 ex_build periodic_jobs
 bin=$EX_BUILD/periodic_jobs
-check "periodic_jobs loads libpark.so.1 from the install" ex_uses_install "$bin"
+check "periodic_jobs loads libpark.so.2 from the install" ex_uses_install "$bin"
 
 out=$EX_TMP/term.out
 ex_spawn "$out" "$bin"

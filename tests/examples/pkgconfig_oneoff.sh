@@ -30,11 +30,11 @@ tiny_runs() {
   [[ $line == "tiny: 1000 tasks, 1000 children, 10 timers; drain complete; 3 workers ran "* ]]
 }
 
-# Shared: the install's libpark.so.1.
+# Shared: the install's libpark.so.2.
 read -ra flags < <(pkg-config --cflags --libs libpark)
 check "tiny.cc builds with pkg-config --cflags --libs libpark" \
   compile "$EX_TMP/tiny" "$here/tiny.cc" "${flags[@]}"
-check "tiny loads libpark.so.1 from the install" ex_uses_install "$EX_TMP/tiny"
+check "tiny loads libpark.so.2 from the install" ex_uses_install "$EX_TMP/tiny"
 check "tiny runs: every task and timer ran, the drain was complete" tiny_runs "$EX_TMP/tiny"
 
 # Fully static: libpark.a and what its .pc lists for --static (Abseil's

@@ -22,7 +22,7 @@ if ! ex_run 180 nice -n 10 meson setup "$build" "$src" --force-fallback-for=libp
   fail "meson setup of the consumer failed"
 fi
 # meson 1.0 says "Executing subproject parkd", then "Dependency libpark
-# found: YES 0.2.1 (overridden)": the override_dependency of the subproject.
+# found: YES 0.3.0 (overridden)": the override_dependency of the subproject.
 check "dependency('libpark') resolved to the subproject's override_dependency" \
   eval 'grep -q "^Executing subproject parkd" "$EX_TMP/setup.log" &&
     grep -Eq "^Dependency libpark found: YES .*\(overridden\)" "$EX_TMP/setup.log"'
@@ -32,8 +32,8 @@ if ! ex_run 600 nice -n 10 ninja -C "$build" -j2 echo_server >"$EX_TMP/ninja.log
 fi
 it_log "built echo_server and libpark from source ($(grep -c 'Compiling C++' "$EX_TMP/ninja.log") files compiled)"
 bin=$build/echo_server
-check "echo_server loads the subproject's libpark.so.1" \
-  eval 'ldd "$bin" | grep -F "$build/subprojects/parkd/" | grep -q libpark.so.1'
+check "echo_server loads the subproject's libpark.so.2" \
+  eval 'ldd "$bin" | grep -F "$build/subprojects/parkd/" | grep -q libpark.so.2'
 
 ex_start_echo "$bin"
 pid=$EX_PID out=$EX_TMP/server.out

@@ -27,7 +27,7 @@ check() {
   if "$@"; then echo "ok   $what"; else echo "FAIL $what"; failed=1; fi
 }
 
-soversion=1
+soversion=2
 for l in libpark libpark-service; do
   check "$l.so.$soversion is a link to the versioned file" test -L "$lib/$l.so.$soversion"
   check "$l.so (for -l${l#lib}) exists" test -e "$lib/$l.so"

@@ -94,6 +94,17 @@ struct RuntimeOptions {
   // (4 ms at HZ=250), and a burst from outside wakes no second worker.
   // 0 wakes one at once, as Tokio does. 0..100000.
   int searcher_wake_delay_us = 100;
+  // How long a worker that found no work keeps looking before it parks
+  // when every other worker is parked already, in microseconds: only while
+  // its last 3 idle gaps (from running out of work to its next task) were
+  // each shorter than this, so it spins only where work has come back
+  // quickly (an outside thread that answers each result with new work). A
+  // spin that finds nothing clears the count, so a pool that goes idle
+  // spins at most once; a pool of one worker never spins idle (nobody else
+  // would watch the driver). The work it catches skips a wakeup: on a VM,
+  // a vCPU that halted when the worker parked (docs/runtime.md, "The
+  // idle-pool spin"). 0 never spins in an idle pool. 0..1000.
+  int idle_spin_us = 60;
 };
 
 // Names a timer made by RunAt/RunAfter.

@@ -36,7 +36,8 @@ absl::Status Validate(const RuntimeOptions& o) {
         CheckRange("event_interval", o.event_interval, 1, 1 << 20),
         CheckRange("spin_before_park_us", o.spin_before_park_us, 0, 1000),
         CheckRange("searcher_wake_delay_us", o.searcher_wake_delay_us, 0,
-                   100000)}) {
+                   100000),
+        CheckRange("idle_spin_us", o.idle_spin_us, 0, 1000)}) {
     if (!s.ok()) return s;
   }
   if (o.worker_slice_us != 0 &&

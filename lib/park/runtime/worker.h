@@ -12,6 +12,7 @@
 #define PARK_RUNTIME_WORKER_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 
@@ -67,8 +68,14 @@ class Worker {
   // while another worker is running tasks, instead of parking at once.
   // Adaptive: each spin in a row that found nothing halves the next one's
   // budget (down to an eighth), and one spin that finds work restores it.
+  // When every other worker is parked: for up to idle_spin_us, and only
+  // after idle_spin_after_ short idle gaps in a row (short_gaps_).
   // Returns a task found, or null (then park).
   Task* SpinSearch();
+  // The idle-pool spin's evidence: at the first task after an idle gap,
+  // counts the gap as short (outside work within idle_spin_us) or clears
+  // the count.
+  void EndIdleGap();
   // Takes a batch from the inject queue: returns its first task, having
   // queued the rest locally; null if the inject queue was empty.
   Task* PullInject();
@@ -109,6 +116,22 @@ class Worker {
   // SpinSearch's back-off: the run of spins that found nothing, up to 3
   // (owner only).
   uint32_t spin_misses_ = 0;
+  // Idle gaps in a row shorter than idle_spin_us (counted up to the most
+  // ever required); cleared by a longer gap and by an idle spin that found
+  // nothing. An idle spin needs idle_spin_after_ of them: 3 at first,
+  // doubled by a spin that found nothing, halved by one that found work
+  // (worker.cc, kIdleSpinAfterMin). Owner only.
+  uint32_t short_gaps_ = 0;
+  uint32_t idle_spin_after_ = 3;
+  // The open idle gap: since when, and inject_pulls_ then (an outside task
+  // ends it if the count has moved). Owner only.
+  bool idle_gap_open_ = false;
+  std::chrono::steady_clock::time_point idle_from_;
+  uint64_t idle_pulls_ = 0;
+  // Whether this pool may spin idle at all (idle_spin_us > 0, two workers
+  // or more; set as Run starts): when not, the worker reads no clock for
+  // it.
+  bool idle_spin_ = false;
   bool searching_ = false;
   // True while this worker is inside a park: tasks that driver callbacks
   // schedule then batch their wakeup (deferred_notify_) until it returns.
