@@ -167,6 +167,10 @@ const std::vector<std::pair<std::string, std::vector<Key>>>& Tables() {
             IntKey("runtime.searcher_wake_delay_us", 0, 100000,
                    [](Config* c, int64_t v) {
                      c->searcher_wake_delay_us = static_cast<int>(v);
+                   }),
+            IntKey("runtime.idle_spin_us", 0, 1000,
+                   [](Config* c, int64_t v) {
+                     c->idle_spin_us = static_cast<int>(v);
                    })}},
           {"daemon",
            {IntKey("daemon.drain_timeout_ms", 0, 600000,
@@ -362,6 +366,7 @@ std::string FormatConfig(const Config& c) {
       "\nspin_before_park_us = ", c.spin_before_park_us,
       "\nworker_slice_us = ", c.worker_slice_us,
       "\nsearcher_wake_delay_us = ", c.searcher_wake_delay_us,
+      "\nidle_spin_us = ", c.idle_spin_us,
       "\n\n[daemon]\ndrain_timeout_ms = ", c.drain_timeout_ms,
       "\nstats_interval_s = ", c.stats_interval_s,
       "\nwatchdog_stall_ms = ", c.watchdog_stall_ms,

@@ -53,6 +53,7 @@ park::ServiceOptions ServiceOptionsFrom(const Config& c) {
   o.runtime.spin_before_park_us = c.spin_before_park_us;
   o.runtime.worker_slice_us = c.worker_slice_us;
   o.runtime.searcher_wake_delay_us = c.searcher_wake_delay_us;
+  o.runtime.idle_spin_us = c.idle_spin_us;
   o.drain_timeout = milliseconds(c.drain_timeout_ms);
   o.stats_interval = std::chrono::seconds(c.stats_interval_s);
   o.watchdog_stall = milliseconds(c.watchdog_stall_ms);
@@ -101,6 +102,7 @@ absl::Status Daemon::Reload(park::Service& service, HttpServer& server) {
   keep_runtime_key("spin_before_park_us", &Config::spin_before_park_us);
   keep_runtime_key("worker_slice_us", &Config::worker_slice_us);
   keep_runtime_key("searcher_wake_delay_us", &Config::searcher_wake_delay_us);
+  keep_runtime_key("idle_spin_us", &Config::idle_spin_us);
   if (fresh->listen_tcp != config_.listen_tcp ||
       fresh->listen_unix != config_.listen_unix) {
     kept.push_back("[listen]");

@@ -31,6 +31,7 @@ TEST(ConfigTest, ReadsEveryKey) {
   absl::StatusOr<Config> c = ParseConfig(
       "[runtime]\nworkers = 4\nspin_before_park_us = 0\n"
       "worker_slice_us = 0\nsearcher_wake_delay_us = 250\n"
+      "idle_spin_us = 0\n"
       "[daemon]\ndrain_timeout_ms = 250\n"
       "stats_interval_s = 0\nwatchdog_stall_ms = 300\n"
       "[listen]\ntcp = [\"[::1]:9000\", \"127.0.0.1:9001\"]\n",
@@ -40,6 +41,7 @@ TEST(ConfigTest, ReadsEveryKey) {
   EXPECT_EQ(c->spin_before_park_us, 0);
   EXPECT_EQ(c->worker_slice_us, 0);
   EXPECT_EQ(c->searcher_wake_delay_us, 250);
+  EXPECT_EQ(c->idle_spin_us, 0);
   EXPECT_EQ(c->drain_timeout_ms, 250);
   EXPECT_EQ(c->stats_interval_s, 0);
   EXPECT_EQ(c->watchdog_stall_ms, 300);
@@ -80,7 +82,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"[runtime]\nworker = 4\n",
                 "p.toml:2:10: unknown key 'runtime.worker'; known keys in "
                 "[runtime]: workers, spin_before_park_us, worker_slice_us, "
-                "searcher_wake_delay_us"},
+                "searcher_wake_delay_us, idle_spin_us"},
         BadCase{"[runtime]\nworker_slice_us = 50\n",
                 "p.toml:2:19: runtime.worker_slice_us must be 0 (the kernel's "
                 "default) or an integer from 100 to 100000, got 50"},
@@ -93,6 +95,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"[runtime]\nsearcher_wake_delay_us = -5\n",
                 "p.toml:2:26: runtime.searcher_wake_delay_us must be an "
                 "integer from 0 to 100000, got -5"},
+        BadCase{"[runtime]\nidle_spin_us = 1001\n",
+                "p.toml:2:16: runtime.idle_spin_us must be an integer "
+                "from 0 to 1000, got 1001"},
         BadCase{"[server]\nport = 1\n",
                 "p.toml:1:1: unknown key 'server'; known tables: [runtime], "
                 "[daemon], [listen], [http]"},
