@@ -41,7 +41,8 @@ struct Config {
   int searcher_wake_delay_us = 100;
   // [runtime] idle_spin_us: how long a worker keeps looking for work before
   // it parks when every other worker is parked, once its last idle gaps
-  // were shorter than this; 0 = never; 0..1000.
+  // ended within this time with work from outside the pool (never for
+  // I/O); 0 = never; 0..1000.
   int idle_spin_us = 60;
   // [daemon] drain_timeout_ms: how long a drain may take; 0..600000.
   int64_t drain_timeout_ms = 10000;

@@ -95,15 +95,19 @@ struct RuntimeOptions {
   // 0 wakes one at once, as Tokio does. 0..100000.
   int searcher_wake_delay_us = 100;
   // How long a worker that found no work keeps looking before it parks
-  // when every other worker is parked already, in microseconds: only while
-  // its last 3 idle gaps (from running out of work to its next task) were
-  // each shorter than this, so it spins only where work has come back
-  // quickly (an outside thread that answers each result with new work). A
-  // spin that finds nothing clears the count, so a pool that goes idle
-  // spins at most once; a pool of one worker never spins idle (nobody else
-  // would watch the driver). The work it catches skips a wakeup: on a VM,
-  // a vCPU that halted when the worker parked (docs/runtime.md, "The
-  // idle-pool spin"). 0 never spins in an idle pool. 0..1000.
+  // when every other worker is parked already, in microseconds: only after
+  // a run of idle gaps (from running out of work to its next task) that
+  // each ended within this time with work spawned from outside the pool,
+  // as when an outside thread answers each result with new work. The run
+  // is 3 gaps at first; a spin that finds nothing clears the count and
+  // doubles the run required (up to 96), one that finds work halves it.
+  // So a pool that goes idle spins at most once, work from I/O or from
+  // inside the pool never starts a spin, and a pool of one worker never
+  // spins idle (nobody else would watch the driver). The spinning worker
+  // yields its CPU about every microsecond. The work it catches skips a
+  // wakeup: on a VM, of a vCPU that halted when the worker parked
+  // (docs/runtime.md, "The idle-pool spin"). 0 never spins in an idle
+  // pool. 0..1000.
   int idle_spin_us = 60;
 };
 
