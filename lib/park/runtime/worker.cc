@@ -320,9 +320,11 @@ void Worker::EndIdleGap() {
   // reaches a busy pool's spin; a worker spinning for them in an idle pool
   // competes for the CPUs with the clients (/healthz under wrk on the same
   // two CPUs: 5% fewer requests per second).
-  const auto gap = std::chrono::steady_clock::now() - idle_from_;
-  if (inject_pulls_.load(std::memory_order_relaxed) == idle_pulls_ ||
-      gap >= std::chrono::microseconds(runtime_.options_.idle_spin_us)) {
+  const bool outside_work =
+      inject_pulls_.load(std::memory_order_relaxed) != idle_pulls_;
+  if (!outside_work ||
+      std::chrono::steady_clock::now() - idle_from_ >=
+          std::chrono::microseconds(runtime_.options_.idle_spin_us)) {
     short_gaps_ = 0;
   } else if (short_gaps_ < kIdleSpinAfterMax) {
     ++short_gaps_;
