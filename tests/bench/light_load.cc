@@ -46,7 +46,7 @@ int main() {
       "POLICY=%s\n",
       options.spin_before_park_us, options.worker_slice_us,
       options.searcher_wake_delay_us, options.idle_spin_us,
-              park_bench::WakePolicyName(options.wake_policy));
+      park_bench::WakePolicyName(options.wake_policy));
   const int rc = park_bench::RunLightLoad(
       "parkd", cfg, [&](const park_bench::LightLoadTask& task) {
         if (absl::Status s = (*rt)->Spawn(task); !s.ok()) {

@@ -259,7 +259,8 @@ Task* Worker::SpinSearch() {
   const bool idle_pool = idle.num_unparked() < 2;
   if (idle_pool) {
     if (!idle_spin_ || short_gaps_ < idle_spin_after_) return nullptr;
-    // The gaps, not a back-off, decide this one: a miss clears them.
+    // The run of short gaps decides this one, not the busy pool's halving:
+    // a miss clears the run (and doubles the one required).
     budget_us = runtime_.options_.idle_spin_us;
     halvings = 0;
   }

@@ -590,6 +590,13 @@ TEST(RuntimeTest, ChainOfSpawnsWakesNoSecondWorker) {
   EXPECT_EQ(after.total.steals, before.total.steals);
 }
 
+// From this (outside) thread: spawns a task and waits until it has run.
+void SpawnAndWaitForIt(Runtime& rt) {
+  absl::Notification done;
+  ASSERT_TRUE(rt.Spawn([&done] { done.Notify(); }).ok());
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(20)));
+}
+
 // An outside thread that sends the next task as soon as the last one has
 // run (it waits for each): once the idle gaps were short a few times in a
 // row, the worker that ran the task waits for the next one instead of
@@ -610,9 +617,7 @@ TEST(RuntimeTest, IdleSpinCatchesWorkThatComesBackAtOnce) {
   uint64_t rounds = 0;
   while (rt->counters().total.spins_found < 10 &&
          std::chrono::steady_clock::now() < deadline) {
-    absl::Notification done;
-    ASSERT_TRUE(rt->Spawn([&done] { done.Notify(); }).ok());
-    ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(20)));
+    ASSERT_NO_FATAL_FAILURE(SpawnAndWaitForIt(*rt));
     ++rounds;
   }
   EXPECT_GE(rt->counters().total.spins_found, 10u) << "after " << rounds
@@ -626,9 +631,7 @@ TEST(RuntimeTest, APoolOfOneNeverSpinsIdle) {
   options.idle_spin_us = 1000;
   auto rt = MakeWith(options);
   for (int i = 0; i < 50; ++i) {
-    absl::Notification done;
-    ASSERT_TRUE(rt->Spawn([&done] { done.Notify(); }).ok());
-    ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(20)));
+    ASSERT_NO_FATAL_FAILURE(SpawnAndWaitForIt(*rt));
   }
   // Nobody else would watch the driver while it spun.
   EXPECT_EQ(rt->counters().total.spins, 0u);
