@@ -22,7 +22,7 @@ if ! ex_run 180 nice -n 10 meson setup "$build" "$src" --force-fallback-for=libp
   fail "meson setup of the consumer failed"
 fi
 # meson 1.0 says "Executing subproject parkd", then "Dependency libpark
-# found: YES 0.3.0 (overridden)": the override_dependency of the subproject.
+# found: YES 0.3.1 (overridden)": the override_dependency of the subproject.
 check "dependency('libpark') resolved to the subproject's override_dependency" \
   eval 'grep -q "^Executing subproject parkd" "$EX_TMP/setup.log" &&
     grep -Eq "^Dependency libpark found: YES .*\(overridden\)" "$EX_TMP/setup.log"'

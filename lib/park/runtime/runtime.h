@@ -12,10 +12,11 @@
 //   shut down  everything refused; workers joined
 //
 // Where a spawned task goes: from a worker of this runtime into that
-// worker's LIFO slot (it runs next, up to max_lifo_polls times in a row);
-// from any other thread into the inject queue. Idle workers steal half of a
-// busy worker's queue. docs/runtime.md describes the queues and the idle
-// rules; docs/embedding.md shows how a daemon uses this class.
+// worker's LIFO slot (it runs next; ahead of tasks already queued there
+// only as max_lifo_polls allows); from any other thread into the inject queue.
+// Idle workers steal half of a busy worker's queue. docs/runtime.md describes
+// the queues and the idle rules; docs/embedding.md shows how a daemon uses this
+// class.
 //
 // Thread-safety: every method may be called from any thread, except that
 // Drain() and Shutdown() must not be called from a worker of this runtime
@@ -62,10 +63,13 @@ struct RuntimeOptions {
   // holds plenty of work (below 4 tasks a worker looks on every tick, so
   // outside work never waits behind a long run of long tasks). 1..2^20.
   int global_queue_interval = 61;
-  // Consecutive runs from the LIFO slot before its task goes to the back of
-  // the local queue (tokio#5712: uncapped, a spawn chain starves the rest).
-  // 0..2^20.
-  int max_lifo_polls = 3;
+  // How many times in a row a task in the LIFO slot (spawned by the task
+  // before it) may run ahead of tasks already queued on its worker; then
+  // it goes behind them. 0 never: a chain of tasks, each spawning the
+  // next, cannot hold queued work back (tokio#5712). Tokio's 3 keeps a
+  // spawned answer's data in the cache (ping_pong) at that price. Behind
+  // nothing the slot's task always runs next. 0..2^20.
+  int max_lifo_polls = 0;
   // Ticks between non-blocking driver polls while a worker is busy, so that
   // I/O and timers are served even when no worker is idle. 1..2^20.
   int event_interval = 61;

@@ -552,6 +552,66 @@ TEST(RuntimeTest, IdlePoolDoesNotWakeUp) {
   EXPECT_EQ(after.driver.turns, before.driver.turns);
 }
 
+// One worker; task "a" spawns q and then s, so q waits in the local queue
+// and s in the LIFO slot; s spawns t when it runs. Returns the order in
+// which q, s and t ran.
+std::string LifoOrder(int max_lifo_polls) {
+  RuntimeOptions options;
+  options.workers = 1;
+  options.max_lifo_polls = max_lifo_polls;
+  // Declared before the runtime, which joins its worker before they go.
+  std::string order;  // written by the one worker only
+  absl::Notification done;
+  auto rt = MakeWith(options);
+  auto ran = [&](char c) {
+    order += c;
+    if (order.size() == 3) done.Notify();
+  };
+  Runtime& r = *rt;
+  EXPECT_TRUE(r.Spawn([&] {
+                 EXPECT_TRUE(r.Spawn([&] { ran('q'); }).ok());
+                 EXPECT_TRUE(r.Spawn([&] {
+                                ran('s');
+                                EXPECT_TRUE(r.Spawn([&] { ran('t'); }).ok());
+                              }).ok());
+               }).ok());
+  EXPECT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(20)));
+  return order;
+}
+
+TEST(RuntimeTest, LifoSlotRunsAheadOfQueuedWorkOnlyAsMaxLifoPollsAllows) {
+  // 0: s goes behind q; t, behind nothing, runs next.
+  EXPECT_EQ(LifoOrder(0), "qst");
+  EXPECT_EQ(LifoOrder(1), "sqt");
+  EXPECT_EQ(LifoOrder(2), "stq");
+}
+
+// A task that spawns itself again until `stop`: on a pool of one worker it
+// always sits in the LIFO slot with nothing queued behind it.
+struct Respawner {
+  Runtime* rt;
+  std::atomic<bool>* stop;
+  void operator()() const {
+    if (stop->load()) return;
+    ASSERT_TRUE(rt->Spawn(Respawner{rt, stop}).ok());
+  }
+};
+
+TEST(RuntimeTest, AnEndlessChainOfSpawnsStarvesNeitherOutsideWorkNorTimers) {
+  RuntimeOptions options;
+  options.workers = 1;
+  std::atomic<bool> stop{false};
+  absl::Notification outside_ran;
+  absl::Notification timer_ran;
+  auto rt = MakeWith(options);
+  ASSERT_TRUE(rt->Spawn(Respawner{rt.get(), &stop}).ok());
+  ASSERT_TRUE(rt->Spawn([&] { outside_ran.Notify(); }).ok());
+  ASSERT_TRUE(rt->RunAfter(milliseconds(1), [&] { timer_ran.Notify(); }).ok());
+  EXPECT_TRUE(outside_ran.WaitForNotificationWithTimeout(absl::Seconds(20)));
+  EXPECT_TRUE(timer_ran.WaitForNotificationWithTimeout(absl::Seconds(20)));
+  stop = true;
+}
+
 // A task that spawns the next: one task is runnable at a time.
 struct SpawnChain {
   Runtime* rt;
@@ -571,9 +631,8 @@ TEST(RuntimeTest, ChainOfSpawnsWakesNoSecondWorker) {
   ASSERT_TRUE(AwaitTwoWorkersAsleep(*rt));
   const RuntimeCounters before = rt->counters();
   absl::Notification done;
-  // Long enough to pass the LIFO slot's cap (max_lifo_polls) thousands of
-  // times: each time, the chain's task goes through the local queue and is
-  // the next task its worker pops, so nobody else is needed for it.
+  // 10000 tasks, each in the LIFO slot with nothing queued behind it: its
+  // worker runs it next, and nobody else is needed for it.
   ASSERT_TRUE(rt->Spawn(SpawnChain{rt.get(), &done, 10000}).ok());
   ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(20)));
   ASSERT_TRUE(
@@ -620,8 +679,8 @@ TEST(RuntimeTest, IdleSpinCatchesWorkThatComesBackAtOnce) {
     ASSERT_NO_FATAL_FAILURE(SpawnAndWaitForIt(*rt));
     ++rounds;
   }
-  EXPECT_GE(rt->counters().total.spins_found, 10u) << "after " << rounds
-                                                   << " rounds";
+  EXPECT_GE(rt->counters().total.spins_found, 10u)
+      << "after " << rounds << " rounds";
   EXPECT_TRUE(AwaitTwoWorkersAsleep(*rt));
 }
 
