@@ -586,14 +586,19 @@ TEST(RuntimeTest, LifoSlotRunsAheadOfQueuedWorkOnlyAsMaxLifoPollsAllows) {
   EXPECT_EQ(LifoOrder(2), "stq");
 }
 
-// A task that spawns itself again until `stop`: on a pool of one worker it
-// always sits in the LIFO slot with nothing queued behind it.
+// A task that spawns itself again until `stop`, then notifies `ended`: on
+// a pool of one worker it always sits in the LIFO slot with nothing queued
+// behind it.
 struct Respawner {
   Runtime* rt;
   std::atomic<bool>* stop;
+  absl::Notification* ended;
   void operator()() const {
-    if (stop->load()) return;
-    ASSERT_TRUE(rt->Spawn(Respawner{rt, stop}).ok());
+    if (stop->load()) {
+      ended->Notify();
+      return;
+    }
+    ASSERT_TRUE(rt->Spawn(Respawner{rt, stop, ended}).ok());
   }
 };
 
@@ -601,15 +606,19 @@ TEST(RuntimeTest, AnEndlessChainOfSpawnsStarvesNeitherOutsideWorkNorTimers) {
   RuntimeOptions options;
   options.workers = 1;
   std::atomic<bool> stop{false};
+  absl::Notification ended;
   absl::Notification outside_ran;
   absl::Notification timer_ran;
   auto rt = MakeWith(options);
-  ASSERT_TRUE(rt->Spawn(Respawner{rt.get(), &stop}).ok());
+  ASSERT_TRUE(rt->Spawn(Respawner{rt.get(), &stop, &ended}).ok());
   ASSERT_TRUE(rt->Spawn([&] { outside_ran.Notify(); }).ok());
   ASSERT_TRUE(rt->RunAfter(milliseconds(1), [&] { timer_ran.Notify(); }).ok());
   EXPECT_TRUE(outside_ran.WaitForNotificationWithTimeout(absl::Seconds(20)));
   EXPECT_TRUE(timer_ran.WaitForNotificationWithTimeout(absl::Seconds(20)));
   stop = true;
+  // The chain ends before the runtime shuts down (a spawn after that is
+  // refused).
+  EXPECT_TRUE(ended.WaitForNotificationWithTimeout(absl::Seconds(20)));
 }
 
 // A task that spawns the next: one task is runnable at a time.
