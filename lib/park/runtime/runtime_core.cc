@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "park/runtime/task_pool_reserve.h"
 #include "park/runtime/worker.h"
 #include "park/sys/cpu_limit.h"
 #include "park/sys/fatal.h"
@@ -85,6 +86,12 @@ absl::StatusOr<std::unique_ptr<RuntimeCore>> RuntimeCore::Create(
   absl::StatusOr<std::shared_ptr<SharedDriver>> shared = SharedDriver::Create();
   if (!shared.ok()) return shared.status();
   const int n = options.workers == 0 ? CpuCount() : options.workers;
+  // Slabs for the first tasks, so that their page faults come now and not
+  // in the middle of the first spawns (task_pool_reserve.h): two batches
+  // for each worker's cache and the spawner's before blocks flow back,
+  // at most 64 (512 KiB).
+  ReserveTaskBlocks(kTaskPoolBatch *
+                    static_cast<size_t>(std::min(2 * n + 2, 64)));
   return std::unique_ptr<RuntimeCore>(
       new RuntimeCore(options, *std::move(shared), n));
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "park/runtime/task_pool_reserve.h"
 #include "park/sys/mutex.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -31,8 +32,7 @@
 namespace park {
 namespace {
 
-constexpr size_t kBatch =
-    128;  // blocks moved between a thread and the pool at once
+constexpr size_t kBatch = internal::kTaskPoolBatch;
 
 struct Block {
   Block* next;
@@ -76,12 +76,39 @@ class GlobalPool {
         return c;
       }
     }
-    // A fresh slab, threaded into one chain; kept for the process's life,
-    // and listed: the links inside free blocks are poisoned under ASan,
-    // where LeakSanitizer does not look for pointers, so without the list
-    // it would report free slabs as leaked.
+    return NewSlab();
+  }
+
+  // Tops the pool up to at least `blocks` free blocks, a slab at a time.
+  // Best effort: blocks taken meanwhile are not replaced.
+  void Reserve(size_t blocks) ABSL_LOCKS_EXCLUDED(mu_) {
+    for (size_t have = FreeBlocks(); have < blocks; have += kBatch) {
+      Give(NewSlab());
+    }
+  }
+
+  size_t FreeBlocks() const ABSL_LOCKS_EXCLUDED(mu_) {
+    MutexLock lock(&mu_);
+    size_t n = 0;
+    for (const Chain& c : chains_) n += c.count;
+    return n;
+  }
+
+  void Give(Chain c) ABSL_LOCKS_EXCLUDED(mu_) {
+    if (c.head == nullptr) return;
+    MutexLock lock(&mu_);
+    chains_.push_back(c);
+  }
+
+ private:
+  // A fresh slab, threaded into one chain (which writes every block: its
+  // pages are faulted in here, not by the allocations that follow). Kept
+  // for the process's life, and listed: the links inside free blocks are
+  // poisoned under ASan, where LeakSanitizer does not look for pointers,
+  // so without the list it would report free slabs as leaked.
+  Chain NewSlab() ABSL_LOCKS_EXCLUDED(mu_) {
     auto* slab = static_cast<char*>(
-        ::operator new (kBatch* kTaskBlockSize, std::align_val_t{64}));
+        ::operator new(kBatch * kTaskBlockSize, std::align_val_t{64}));
     {
       MutexLock lock(&mu_);
       slabs_.push_back(slab);
@@ -93,14 +120,7 @@ class GlobalPool {
     return c;
   }
 
-  void Give(Chain c) ABSL_LOCKS_EXCLUDED(mu_) {
-    if (c.head == nullptr) return;
-    MutexLock lock(&mu_);
-    chains_.push_back(c);
-  }
-
- private:
-  Mutex mu_;
+  mutable Mutex mu_;
   std::vector<Chain> chains_ ABSL_GUARDED_BY(mu_);
   std::vector<char*> slabs_ ABSL_GUARDED_BY(mu_);
 };
@@ -215,4 +235,11 @@ void FreeTaskBlock(void* block) noexcept {
   PushBlock(c->current, b);
 }
 
+namespace internal {
+
+void ReserveTaskBlocks(size_t blocks) { Global().Reserve(blocks); }
+
+size_t PooledTaskBlocks() { return Global().FreeBlocks(); }
+
+}  // namespace internal
 }  // namespace park

@@ -5,11 +5,14 @@
 #include "park/runtime/task_pool.h"
 
 #include <algorithm>
+#include <memory>
 #include <set>
 #include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "park/runtime/runtime.h"
+#include "park/runtime/task_pool_reserve.h"
 
 namespace park {
 namespace {
@@ -62,6 +65,32 @@ TEST(TaskPoolTest, BlocksMoveBetweenThreadsWithoutDuplicates) {
   std::vector<void*> second = AllocateOnNewThread(2000);
   EXPECT_EQ(Duplicates(second), 0u);
   for (void* b : second) FreeTaskBlock(b);
+}
+
+TEST(TaskPoolTest, AReserveIsHandedOutWithoutDuplicates) {
+  internal::ReserveTaskBlocks(20 * internal::kTaskPoolBatch);
+  EXPECT_GE(internal::PooledTaskBlocks(), 20 * internal::kTaskPoolBatch);
+  // Taken by threads whose caches start empty: the reserved chains.
+  std::vector<void*> a = AllocateOnNewThread(5 * internal::kTaskPoolBatch);
+  std::vector<void*> b = AllocateOnNewThread(5 * internal::kTaskPoolBatch);
+  a.insert(a.end(), b.begin(), b.end());
+  EXPECT_EQ(Duplicates(a), 0u);
+  for (void* p : a) FreeTaskBlock(p);
+}
+
+TEST(TaskPoolTest, RuntimeCreateFillsTheReserve) {
+  RuntimeOptions options;
+  options.workers = 2;
+  // Empty the pool first (the tests above filled it): its chains go to
+  // this thread's cache and stay allocated until the end of the test.
+  std::vector<void*> held;
+  while (internal::PooledTaskBlocks() > 0) held.push_back(AllocateTaskBlock());
+  absl::StatusOr<std::unique_ptr<Runtime>> rt = Runtime::Create(options);
+  ASSERT_TRUE(rt.ok()) << rt.status();
+  // Two batches for each worker's cache and one spawner's.
+  EXPECT_GE(internal::PooledTaskBlocks(), 6 * internal::kTaskPoolBatch);
+  rt->reset();
+  for (void* p : held) FreeTaskBlock(p);
 }
 
 #if defined(__SANITIZE_ADDRESS__)
