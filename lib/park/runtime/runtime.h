@@ -13,10 +13,10 @@
 //
 // Where a spawned task goes: from a worker of this runtime into that
 // worker's LIFO slot (it runs next; ahead of tasks already queued there
-// only as max_lifo_polls allows); from any other thread into the inject queue.
-// Idle workers steal half of a busy worker's queue. docs/runtime.md describes
-// the queues and the idle rules; docs/embedding.md shows how a daemon uses this
-// class.
+// only as max_lifo_polls allows); from any other thread into the inject
+// queue. Idle workers steal half of a busy worker's queue. docs/runtime.md
+// describes the queues and the idle rules; docs/embedding.md shows how a
+// daemon uses this class.
 //
 // Thread-safety: every method may be called from any thread, except that
 // Drain() and Shutdown() must not be called from a worker of this runtime

@@ -148,10 +148,10 @@ Task* Worker::NextLocalTask() {
   if (lifo_ != nullptr) {
     // Behind nothing, the slot's task runs now: nothing local waits for it,
     // and the inject queue and the driver were looked at above on their own
-    // schedule (so a chain of spawns starves neither). Tokio caps the slot
-    // here too (tokio#5712) and sends the chain through the local queue; that
-    // round trip, a CAS on the queue's head for the task we pop next, was
-    // 7% of a chain of spawns' time.
+    // schedule (so a chain of spawns starves neither). Tokio caps the
+    // slot here too (tokio#5712) and sends the chain through the local
+    // queue; that round trip, a CAS on the queue's head for the task we
+    // pop next, was 7% of a chain of spawns' time.
     if (local_.empty()) {
       lifo_polls_ = 0;
       return std::exchange(lifo_, nullptr);
@@ -339,8 +339,7 @@ void Worker::EndIdleGap() {
 }
 
 void Worker::RunTask(Task* task) {
-  if (idle_gap_open_) [[unlikely]]
-    EndIdleGap();
+  if (idle_gap_open_) [[unlikely]] EndIdleGap();
   if (searching_) {
     searching_ = false;
     searching_gauge_.store(false, std::memory_order_relaxed);
