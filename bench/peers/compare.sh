@@ -9,7 +9,8 @@
 # the 100 us slice parkd's workers ask for. Every program runs RUNS times,
 # interleaved (tokio, asio, parkd, floor, floor100, then the next run, with
 # the order rotated each run); the runtime workloads, which take seconds
-# rather than minutes, run WORKLOAD_ROUNDS times in each run. A cell is the
+# rather than minutes, run WORKLOAD_ROUNDS times in each run, and wrk on
+# /healthz HTTP_ROUNDS times against each server. A cell is the
 # median of its values over all runs (and rounds), and the ratio columns
 # are parkd's median over the peer's.
 # bench/peers/README.md says what each row measures.
@@ -33,18 +34,24 @@
 #   HTTP_DURATION_S (5), HTTP_WORKERS (2)
 #                           wrk seconds per server; parkd workers and nginx
 #                           worker processes
+#   HTTP_ROUNDS (3)         wrk runs of each server in each run, alternating:
+#                           one run's rate moves by a third from run to run
+#                           (65k-92k requests/s for either server in one
+#                           comparison), so RUNS x HTTP_ROUNDS wrk runs per
+#                           /healthz cell
 #   HTTP_SERVER_CPUS, HTTP_WRK_CPUS (unset)
 #                           CPU lists (taskset -c) for the servers and for
 #                           wrk, e.g. 0 and 1; unset, the kernel places them
 #   QUICK=1                 a smoke run (about 2 minutes): RUNS=1
 #                           WORKLOAD_ROUNDS=1 REPS=3 WAKE_TRIALS=200
-#                           LIGHT_DURATION_S=1 IDLE_S=1 HTTP_DURATION_S=2,
+#                           LIGHT_DURATION_S=1 IDLE_S=1 HTTP_DURATION_S=2
+#                           HTTP_ROUNDS=1,
 #                           unless set otherwise
 #   FORMAT=md               the table as Markdown
 #   BUILD (build-release)   parkd's release tree (LTO, as ./dev.sh bench)
 #   OUT                     raw outputs (default build-peers/out/DATE-TIME)
-# With the defaults a comparison takes about 14 minutes on 2 CPUs (RUNS=5:
-# about 23), plus the builds the first time (a few minutes).
+# With the defaults a comparison takes about 15 minutes on 2 CPUs (RUNS=5:
+# about 25), plus the builds the first time (a few minutes).
 #
 # Everything this starts (benchmark programs, nginx, parkd, wrk) is
 # bounded by a timeout and stopped on exit, Ctrl-C included; nginx runs
@@ -56,7 +63,7 @@ cd "$ROOT"
 
 if [[ "${QUICK:-0}" == 1 ]]; then
   : "${RUNS:=1}" "${WORKLOAD_ROUNDS:=1}" "${REPS:=3}" "${WAKE_TRIALS:=200}" "${LIGHT_DURATION_S:=1}"
-  : "${IDLE_S:=1}" "${HTTP_DURATION_S:=2}"
+  : "${IDLE_S:=1}" "${HTTP_DURATION_S:=2}" "${HTTP_ROUNDS:=1}"
 fi
 RUNS=${RUNS:-3}
 WORKLOAD_ROUNDS=${WORKLOAD_ROUNDS:-5}
@@ -70,17 +77,19 @@ IDLE_S=${IDLE_S:-2}
 WORK_US=${WORK_US:-5}
 HTTP_DURATION_S=${HTTP_DURATION_S:-5}
 HTTP_WORKERS=${HTTP_WORKERS:-2}
+HTTP_ROUNDS=${HTTP_ROUNDS:-3}
 FORMAT=${FORMAT:-text}
 BUILD=${BUILD:-build-release}
 PEERS_BUILD=$ROOT/build-peers
 OUT=${OUT:-$PEERS_BUILD/out/$(date +%Y%m%d-%H%M%S)}
 
 for v in RUNS WORKLOAD_ROUNDS REPS WARMUP WAKE_TRIALS WAKE_SLEEP_US LIGHT_DURATION_S IDLE_S \
-  WORK_US HTTP_DURATION_S HTTP_WORKERS; do
+  WORK_US HTTP_DURATION_S HTTP_WORKERS HTTP_ROUNDS; do
   [[ ${!v} =~ ^[0-9]+$ ]] || { echo "compare.sh: $v must be a whole number, got '${!v}'" >&2; exit 2; }
 done
 ((RUNS >= 1)) || { echo "compare.sh: RUNS must be at least 1" >&2; exit 2; }
 ((WORKLOAD_ROUNDS >= 1)) || { echo "compare.sh: WORKLOAD_ROUNDS must be at least 1" >&2; exit 2; }
+((HTTP_ROUNDS >= 1)) || { echo "compare.sh: HTTP_ROUNDS must be at least 1" >&2; exit 2; }
 for w in $WORKER_COUNTS; do
   [[ $w =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: WORKER_COUNTS must list whole numbers from 1, got '$w'" >&2; exit 2; }
 done
@@ -359,30 +368,32 @@ for ((r = 1; r <= RUNS; r++)); do
       record "$label" "$rt" "$r" "$f"
     done
   done
-  for server in $(rotated "$r" nginx parkd); do
-    f=$OUT/http.$server.$r.txt
-    port=$(free_port)
-    echo "# run $r/$RUNS: /healthz under wrk: $server" >&2
-    probe_rtt "$server" "$f"
-    if [[ $server == nginx ]]; then
-      start_nginx "$port"
-      wrk_healthz "$port" "$f" || echo "compare.sh: wrk against nginx failed; see $f.wrk.err" >&2
-      stop_pid "$nginx_pid"
-      nginx_pid=""
-    else
-      start_parkd "$port"
-      wrk_healthz "$port" "$f" || echo "compare.sh: wrk against parkd failed; see $f.wrk.err" >&2
-      stop_pid "$parkd_pid"
-      parkd_pid=""
-    fi
-    record http "$server" "$r" "$f"
+  for ((k = 1; k <= HTTP_ROUNDS; k++)); do
+    for server in $(rotated "$(((r - 1) * HTTP_ROUNDS + k))" nginx parkd); do
+      f=$OUT/http.$server.$r.$k.txt
+      port=$(free_port)
+      echo "# run $r/$RUNS, round $k/$HTTP_ROUNDS: /healthz under wrk: $server" >&2
+      probe_rtt "$server" "$f"
+      if [[ $server == nginx ]]; then
+        start_nginx "$port"
+        wrk_healthz "$port" "$f" || echo "compare.sh: wrk against nginx failed; see $f.wrk.err" >&2
+        stop_pid "$nginx_pid"
+        nginx_pid=""
+      else
+        start_parkd "$port"
+        wrk_healthz "$port" "$f" || echo "compare.sh: wrk against parkd failed; see $f.wrk.err" >&2
+        stop_pid "$parkd_pid"
+        parkd_pid=""
+      fi
+      record http "$server" "$r.$k" "$f"
+    done
   done
 done
 
 # ---- the table ----
 {
   echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), Linux $(uname -r)"
-  echo "# RUNS=$RUNS interleaved, the runtime workloads WORKLOAD_ROUNDS=$WORKLOAD_ROUNDS times in each ($((RUNS * WORKLOAD_ROUNDS)) processes per [wN] cell); REPS=$REPS WAKE_TRIALS=$WAKE_TRIALS LIGHT_DURATION_S=$LIGHT_DURATION_S IDLE_S=$IDLE_S WORK_US=$WORK_US HTTP_DURATION_S=$HTTP_DURATION_S HTTP_WORKERS=$HTTP_WORKERS${HTTP_SERVER_CPUS:+ HTTP_SERVER_CPUS=$HTTP_SERVER_CPUS}${HTTP_WRK_CPUS:+ HTTP_WRK_CPUS=$HTTP_WRK_CPUS}"
+  echo "# RUNS=$RUNS interleaved, the runtime workloads WORKLOAD_ROUNDS=$WORKLOAD_ROUNDS times in each ($((RUNS * WORKLOAD_ROUNDS)) processes per [wN] cell); REPS=$REPS WAKE_TRIALS=$WAKE_TRIALS LIGHT_DURATION_S=$LIGHT_DURATION_S IDLE_S=$IDLE_S WORK_US=$WORK_US HTTP_DURATION_S=$HTTP_DURATION_S HTTP_WORKERS=$HTTP_WORKERS HTTP_ROUNDS=$HTTP_ROUNDS ($((RUNS * HTTP_ROUNDS)) wrk runs per /healthz cell)${HTTP_SERVER_CPUS:+ HTTP_SERVER_CPUS=$HTTP_SERVER_CPUS}${HTTP_WRK_CPUS:+ HTTP_WRK_CPUS=$HTTP_WRK_CPUS}"
   echo "# cells: median over runs; [wN] rows in microseconds; ratios: parkd / peer; floor, floor100: one thread on a futex and no runtime, with the kernel's default time slice and with parkd's 100 us (what the kernel charges for a sleep and a wake)"
   awk -F'\t' -f bench/peers/median.awk -f bench/peers/rtt_summary.awk "$RTT"
 } | tee "$OUT/table.txt"
