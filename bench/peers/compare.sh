@@ -50,8 +50,8 @@
 #   FORMAT=md               the table as Markdown
 #   BUILD (build-release)   parkd's release tree (LTO, as ./dev.sh bench)
 #   OUT                     raw outputs (default build-peers/out/DATE-TIME)
-# With the defaults a comparison takes about 15 minutes on 2 CPUs (RUNS=5:
-# about 25), plus the builds the first time (a few minutes).
+# With the defaults a comparison takes about 16 minutes on 2 CPUs (RUNS=5:
+# about 26), plus the builds the first time (a few minutes).
 #
 # Everything this starts (benchmark programs, nginx, parkd, wrk) is
 # bounded by a timeout and stopped on exit, Ctrl-C included; nginx runs
