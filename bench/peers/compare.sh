@@ -87,9 +87,9 @@ for v in RUNS WORKLOAD_ROUNDS REPS WARMUP WAKE_TRIALS WAKE_SLEEP_US LIGHT_DURATI
   WORK_US HTTP_DURATION_S HTTP_WORKERS HTTP_ROUNDS; do
   [[ ${!v} =~ ^[0-9]+$ ]] || { echo "compare.sh: $v must be a whole number, got '${!v}'" >&2; exit 2; }
 done
-((RUNS >= 1)) || { echo "compare.sh: RUNS must be at least 1" >&2; exit 2; }
-((WORKLOAD_ROUNDS >= 1)) || { echo "compare.sh: WORKLOAD_ROUNDS must be at least 1" >&2; exit 2; }
-((HTTP_ROUNDS >= 1)) || { echo "compare.sh: HTTP_ROUNDS must be at least 1" >&2; exit 2; }
+for v in RUNS WORKLOAD_ROUNDS HTTP_ROUNDS; do
+  ((${!v} >= 1)) || { echo "compare.sh: $v must be at least 1" >&2; exit 2; }
+done
 for w in $WORKER_COUNTS; do
   [[ $w =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: WORKER_COUNTS must list whole numbers from 1, got '$w'" >&2; exit 2; }
 done
