@@ -9,8 +9,9 @@
 # the 100 us slice parkd's workers ask for. Every program runs RUNS times,
 # interleaved (tokio, asio, parkd, floor, floor100, then the next run, with
 # the order rotated each run); the runtime workloads, which take seconds
-# rather than minutes, run WORKLOAD_ROUNDS times in each run, and wrk on
-# /healthz HTTP_ROUNDS times against each server. A cell is the
+# rather than minutes, run WORKLOAD_ROUNDS times in each run, the light
+# load LIGHT_ROUNDS times, and wrk on /healthz HTTP_ROUNDS times against
+# each server. A cell is the
 # median of its values over all runs (and rounds), and the ratio columns
 # are parkd's median over the peer's.
 # bench/peers/README.md says what each row measures.
@@ -31,6 +32,10 @@
 #   LIGHT_DURATION_S (5), IDLE_S (2), WORK_US (5)
 #                           light load: measured seconds per program, idle
 #                           seconds after it, work per task
+#   LIGHT_ROUNDS (3)        rounds of the light load in each run: the VM's
+#                           slow phases span several consecutive processes
+#                           and double a process's CPU per task, so
+#                           RUNS x LIGHT_ROUNDS processes per light-load cell
 #   HTTP_DURATION_S (5), HTTP_WORKERS (2)
 #                           wrk seconds per server; parkd workers and nginx
 #                           worker processes
@@ -45,13 +50,13 @@
 #   QUICK=1                 a smoke run (about 2 minutes): RUNS=1
 #                           WORKLOAD_ROUNDS=1 REPS=3 WAKE_TRIALS=200
 #                           LIGHT_DURATION_S=1 IDLE_S=1 HTTP_DURATION_S=2
-#                           HTTP_ROUNDS=1,
+#                           LIGHT_ROUNDS=1 HTTP_ROUNDS=1,
 #                           unless set otherwise
 #   FORMAT=md               the table as Markdown
 #   BUILD (build-release)   parkd's release tree (LTO, as ./dev.sh bench)
 #   OUT                     raw outputs (default build-peers/out/DATE-TIME)
-# With the defaults a comparison takes about 16 minutes on 2 CPUs (RUNS=5:
-# about 26), plus the builds the first time (a few minutes).
+# With the defaults a comparison takes about 21 minutes on 2 CPUs (RUNS=5:
+# about 34), plus the builds the first time (a few minutes).
 #
 # Everything this starts (benchmark programs, nginx, parkd, wrk) is
 # bounded by a timeout and stopped on exit, Ctrl-C included; nginx runs
@@ -63,7 +68,7 @@ cd "$ROOT"
 
 if [[ "${QUICK:-0}" == 1 ]]; then
   : "${RUNS:=1}" "${WORKLOAD_ROUNDS:=1}" "${REPS:=3}" "${WAKE_TRIALS:=200}" "${LIGHT_DURATION_S:=1}"
-  : "${IDLE_S:=1}" "${HTTP_DURATION_S:=2}" "${HTTP_ROUNDS:=1}"
+  : "${IDLE_S:=1}" "${HTTP_DURATION_S:=2}" "${LIGHT_ROUNDS:=1}" "${HTTP_ROUNDS:=1}"
 fi
 RUNS=${RUNS:-3}
 WORKLOAD_ROUNDS=${WORKLOAD_ROUNDS:-5}
@@ -75,6 +80,7 @@ WAKE_SLEEP_US=${WAKE_SLEEP_US:-1000}
 LIGHT_DURATION_S=${LIGHT_DURATION_S:-5}
 IDLE_S=${IDLE_S:-2}
 WORK_US=${WORK_US:-5}
+LIGHT_ROUNDS=${LIGHT_ROUNDS:-3}
 HTTP_DURATION_S=${HTTP_DURATION_S:-5}
 HTTP_WORKERS=${HTTP_WORKERS:-2}
 HTTP_ROUNDS=${HTTP_ROUNDS:-3}
@@ -84,10 +90,10 @@ PEERS_BUILD=$ROOT/build-peers
 OUT=${OUT:-$PEERS_BUILD/out/$(date +%Y%m%d-%H%M%S)}
 
 for v in RUNS WORKLOAD_ROUNDS REPS WARMUP WAKE_TRIALS WAKE_SLEEP_US LIGHT_DURATION_S IDLE_S \
-  WORK_US HTTP_DURATION_S HTTP_WORKERS HTTP_ROUNDS; do
+  WORK_US LIGHT_ROUNDS HTTP_DURATION_S HTTP_WORKERS HTTP_ROUNDS; do
   [[ ${!v} =~ ^[0-9]+$ ]] || { echo "compare.sh: $v must be a whole number, got '${!v}'" >&2; exit 2; }
 done
-for v in RUNS WORKLOAD_ROUNDS HTTP_ROUNDS; do
+for v in RUNS WORKLOAD_ROUNDS LIGHT_ROUNDS HTTP_ROUNDS; do
   ((${!v} >= 1)) || { echo "compare.sh: $v must be at least 1" >&2; exit 2; }
 done
 for w in $WORKER_COUNTS; do
@@ -354,18 +360,20 @@ for ((r = 1; r <= RUNS; r++)); do
       done
     done
   done
-  for config in "${LIGHT_CONFIGS[@]}"; do
-    label=${config%%|*}
-    for rt in $(rotated "$r" tokio asio parkd floor floor100); do
-      f=$OUT/light_$label.$rt.$r.txt
-      echo "# run $r/$RUNS: light load $label: $rt" >&2
-      probe_rtt "$rt" "$f"
-      # shellcheck disable=SC2086 # the configuration is words on purpose
-      bounded $((LIGHT_DURATION_S + IDLE_S + 60)) "$f" env ${RUN_ENV[$rt]:-} ${config#*|} WORK_US="$WORK_US" \
-        DURATION_S="$LIGHT_DURATION_S" IDLE_S="$IDLE_S" "${LIGHT[$rt]}" \
-        ${LIGHT_ARGS[$rt]:+"${LIGHT_ARGS[$rt]}"} ||
-        echo "compare.sh: $rt light load $label exited with status $?; see $f.err" >&2
-      record "$label" "$rt" "$r" "$f"
+  for ((k = 1; k <= LIGHT_ROUNDS; k++)); do
+    for config in "${LIGHT_CONFIGS[@]}"; do
+      label=${config%%|*}
+      for rt in $(rotated "$(((r - 1) * LIGHT_ROUNDS + k))" tokio asio parkd floor floor100); do
+        f=$OUT/light_$label.$rt.$r.$k.txt
+        echo "# run $r/$RUNS, round $k/$LIGHT_ROUNDS: light load $label: $rt" >&2
+        probe_rtt "$rt" "$f"
+        # shellcheck disable=SC2086 # the configuration is words on purpose
+        bounded $((LIGHT_DURATION_S + IDLE_S + 60)) "$f" env ${RUN_ENV[$rt]:-} ${config#*|} WORK_US="$WORK_US" \
+          DURATION_S="$LIGHT_DURATION_S" IDLE_S="$IDLE_S" "${LIGHT[$rt]}" \
+          ${LIGHT_ARGS[$rt]:+"${LIGHT_ARGS[$rt]}"} ||
+          echo "compare.sh: $rt light load $label exited with status $?; see $f.err" >&2
+        record "$label" "$rt" "$r.$k" "$f"
+      done
     done
   done
   for ((k = 1; k <= HTTP_ROUNDS; k++)); do
@@ -393,7 +401,7 @@ done
 # ---- the table ----
 {
   echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), Linux $(uname -r)"
-  echo "# RUNS=$RUNS interleaved, the runtime workloads WORKLOAD_ROUNDS=$WORKLOAD_ROUNDS times in each ($((RUNS * WORKLOAD_ROUNDS)) processes per [wN] cell); REPS=$REPS WAKE_TRIALS=$WAKE_TRIALS LIGHT_DURATION_S=$LIGHT_DURATION_S IDLE_S=$IDLE_S WORK_US=$WORK_US HTTP_DURATION_S=$HTTP_DURATION_S HTTP_WORKERS=$HTTP_WORKERS HTTP_ROUNDS=$HTTP_ROUNDS ($((RUNS * HTTP_ROUNDS)) wrk runs per /healthz cell)${HTTP_SERVER_CPUS:+ HTTP_SERVER_CPUS=$HTTP_SERVER_CPUS}${HTTP_WRK_CPUS:+ HTTP_WRK_CPUS=$HTTP_WRK_CPUS}"
+  echo "# RUNS=$RUNS interleaved, the runtime workloads WORKLOAD_ROUNDS=$WORKLOAD_ROUNDS times in each ($((RUNS * WORKLOAD_ROUNDS)) processes per [wN] cell); REPS=$REPS WAKE_TRIALS=$WAKE_TRIALS LIGHT_DURATION_S=$LIGHT_DURATION_S IDLE_S=$IDLE_S WORK_US=$WORK_US LIGHT_ROUNDS=$LIGHT_ROUNDS ($((RUNS * LIGHT_ROUNDS)) processes per light-load cell) HTTP_DURATION_S=$HTTP_DURATION_S HTTP_WORKERS=$HTTP_WORKERS HTTP_ROUNDS=$HTTP_ROUNDS ($((RUNS * HTTP_ROUNDS)) wrk runs per /healthz cell)${HTTP_SERVER_CPUS:+ HTTP_SERVER_CPUS=$HTTP_SERVER_CPUS}${HTTP_WRK_CPUS:+ HTTP_WRK_CPUS=$HTTP_WRK_CPUS}"
   echo "# cells: median over runs; [wN] rows in microseconds; ratios: parkd / peer; floor, floor100: one thread on a futex and no runtime, with the kernel's default time slice and with parkd's 100 us (what the kernel charges for a sleep and a wake)"
   awk -F'\t' -f bench/peers/median.awk -f bench/peers/rtt_summary.awk "$RTT"
 } | tee "$OUT/table.txt"
