@@ -46,7 +46,16 @@
 #                           /healthz cell
 #   HTTP_SERVER_CPUS, HTTP_WRK_CPUS (unset)
 #                           CPU lists (taskset -c) for the servers and for
-#                           wrk, e.g. 0 and 1; unset, the kernel places them
+#                           wrk in the [http] rows, e.g. 0 and 1; unset, the
+#                           kernel places them
+#   HTTP_SPLIT_CPUS (the first two CPUs this may use, e.g. 0:1)
+#                           the [http_split] rows: the same wrk runs again,
+#                           interleaved with the [http] ones, with the
+#                           servers on the CPUs before the colon and wrk on
+#                           those after it, so that a server's rate is its
+#                           own work per request and not where the kernel
+#                           puts its threads beside wrk's; empty skips them
+#                           (so does a machine of one CPU, unless set)
 #   QUICK=1                 a smoke run (about 2 minutes): RUNS=1
 #                           WORKLOAD_ROUNDS=1 REPS=3 WAKE_TRIALS=200
 #                           LIGHT_DURATION_S=1 IDLE_S=1 HTTP_DURATION_S=2
@@ -55,8 +64,8 @@
 #   FORMAT=md               the table as Markdown
 #   BUILD (build-release)   parkd's release tree (LTO, as ./dev.sh bench)
 #   OUT                     raw outputs (default build-peers/out/DATE-TIME)
-# With the defaults a comparison takes about 21 minutes on 2 CPUs (RUNS=5:
-# about 34), plus the builds the first time (a few minutes).
+# With the defaults a comparison takes about 23 minutes on 2 CPUs (RUNS=5:
+# about 38), plus the builds the first time (a few minutes).
 #
 # Everything this starts (benchmark programs, nginx, parkd, wrk) is
 # bounded by a timeout and stopped on exit, Ctrl-C included; nginx runs
@@ -101,14 +110,34 @@ for w in $WORKER_COUNTS; do
 done
 [[ $FORMAT == text || $FORMAT == md ]] || { echo "compare.sh: FORMAT must be text or md, got '$FORMAT'" >&2; exit 2; }
 # Prefixes for the /healthz rows: each server and wrk on CPUs of their own,
-# or (empty) wherever the kernel puts them.
-server_pin=() wrk_pin=()
+# or (empty) wherever the kernel puts them. server_pin and wrk_pin are the
+# ones start_nginx, start_parkd and wrk_healthz use, set per section.
+cpu_list_ok() {
+  taskset -c "$2" true 2>/dev/null ||
+    { echo "compare.sh: $1 must be a list of this machine's CPUs as taskset -c takes it (e.g. 0, or 0-1,3; CPUs here: $(taskset -cp $$ | sed 's/.*: //')), got '$2'" >&2; exit 2; }
+}
 for v in HTTP_SERVER_CPUS HTTP_WRK_CPUS; do
-  [[ -z ${!v:-} ]] || taskset -c "${!v}" true 2>/dev/null ||
-    { echo "compare.sh: $v must be a list of this machine's CPUs as taskset -c takes it (e.g. 0, or 0-1,3; CPUs here: $(taskset -cp $$ | sed 's/.*: //')), got '${!v}'" >&2; exit 2; }
+  [[ -z ${!v:-} ]] || cpu_list_ok "$v" "${!v}"
 done
-[[ -z ${HTTP_SERVER_CPUS:-} ]] || server_pin=(taskset -c "$HTTP_SERVER_CPUS")
-[[ -z ${HTTP_WRK_CPUS:-} ]] || wrk_pin=(taskset -c "$HTTP_WRK_CPUS")
+shared_server_pin=() shared_wrk_pin=()
+[[ -z ${HTTP_SERVER_CPUS:-} ]] || shared_server_pin=(taskset -c "$HTTP_SERVER_CPUS")
+[[ -z ${HTTP_WRK_CPUS:-} ]] || shared_wrk_pin=(taskset -c "$HTTP_WRK_CPUS")
+if [[ -z ${HTTP_SPLIT_CPUS+set} ]]; then
+  # The first two CPUs this may run on, as SERVER:WRK; none with one CPU.
+  HTTP_SPLIT_CPUS=$(python3 -c 'import os; c = sorted(os.sched_getaffinity(0)); print(f"{c[0]}:{c[1]}" if len(c) > 1 else "")')
+fi
+http_sections=(http)
+split_server_pin=() split_wrk_pin=()
+if [[ -n $HTTP_SPLIT_CPUS ]]; then
+  [[ $HTTP_SPLIT_CPUS == ?*:?* && $HTTP_SPLIT_CPUS != *:*:* ]] ||
+    { echo "compare.sh: HTTP_SPLIT_CPUS must be SERVER_CPUS:WRK_CPUS (e.g. 0:1), or empty to skip the [http_split] rows, got '$HTTP_SPLIT_CPUS'" >&2; exit 2; }
+  cpu_list_ok "HTTP_SPLIT_CPUS (before the colon)" "${HTTP_SPLIT_CPUS%%:*}"
+  cpu_list_ok "HTTP_SPLIT_CPUS (after the colon)" "${HTTP_SPLIT_CPUS#*:}"
+  split_server_pin=(taskset -c "${HTTP_SPLIT_CPUS%%:*}")
+  split_wrk_pin=(taskset -c "${HTTP_SPLIT_CPUS#*:}")
+  http_sections+=(http_split)
+fi
+server_pin=() wrk_pin=()
 
 # ---- what must be installed (./dev.sh compare installs it) ----
 missing=()
@@ -377,23 +406,32 @@ for ((r = 1; r <= RUNS; r++)); do
     done
   done
   for ((k = 1; k <= HTTP_ROUNDS; k++)); do
-    for server in $(rotated "$(((r - 1) * HTTP_ROUNDS + k))" nginx parkd); do
-      f=$OUT/http.$server.$r.$k.txt
-      port=$(free_port)
-      echo "# run $r/$RUNS, round $k/$HTTP_ROUNDS: /healthz under wrk: $server" >&2
-      probe_rtt "$server" "$f"
-      if [[ $server == nginx ]]; then
-        start_nginx "$port"
-        wrk_healthz "$port" "$f" || echo "compare.sh: wrk against nginx failed; see $f.wrk.err" >&2
-        stop_pid "$nginx_pid"
-        nginx_pid=""
+    for section in "${http_sections[@]}"; do
+      if [[ $section == http ]]; then
+        server_pin=("${shared_server_pin[@]}") wrk_pin=("${shared_wrk_pin[@]}")
+        where=""
       else
-        start_parkd "$port"
-        wrk_healthz "$port" "$f" || echo "compare.sh: wrk against parkd failed; see $f.wrk.err" >&2
-        stop_pid "$parkd_pid"
-        parkd_pid=""
+        server_pin=("${split_server_pin[@]}") wrk_pin=("${split_wrk_pin[@]}")
+        where=" (servers on CPUs ${HTTP_SPLIT_CPUS%%:*}, wrk on CPUs ${HTTP_SPLIT_CPUS#*:})"
       fi
-      record http "$server" "$r.$k" "$f"
+      for server in $(rotated "$(((r - 1) * HTTP_ROUNDS + k))" nginx parkd); do
+        f=$OUT/$section.$server.$r.$k.txt
+        port=$(free_port)
+        echo "# run $r/$RUNS, round $k/$HTTP_ROUNDS: /healthz under wrk$where: $server" >&2
+        probe_rtt "$server" "$f"
+        if [[ $server == nginx ]]; then
+          start_nginx "$port"
+          wrk_healthz "$port" "$f" || echo "compare.sh: wrk against nginx failed; see $f.wrk.err" >&2
+          stop_pid "$nginx_pid"
+          nginx_pid=""
+        else
+          start_parkd "$port"
+          wrk_healthz "$port" "$f" || echo "compare.sh: wrk against parkd failed; see $f.wrk.err" >&2
+          stop_pid "$parkd_pid"
+          parkd_pid=""
+        fi
+        record "$section" "$server" "$r.$k" "$f"
+      done
     done
   done
 done
@@ -401,7 +439,7 @@ done
 # ---- the table ----
 {
   echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), Linux $(uname -r)"
-  echo "# RUNS=$RUNS interleaved, the runtime workloads WORKLOAD_ROUNDS=$WORKLOAD_ROUNDS times in each ($((RUNS * WORKLOAD_ROUNDS)) processes per [wN] cell); REPS=$REPS WAKE_TRIALS=$WAKE_TRIALS LIGHT_DURATION_S=$LIGHT_DURATION_S IDLE_S=$IDLE_S WORK_US=$WORK_US LIGHT_ROUNDS=$LIGHT_ROUNDS ($((RUNS * LIGHT_ROUNDS)) processes per light-load cell) HTTP_DURATION_S=$HTTP_DURATION_S HTTP_WORKERS=$HTTP_WORKERS HTTP_ROUNDS=$HTTP_ROUNDS ($((RUNS * HTTP_ROUNDS)) wrk runs per /healthz cell)${HTTP_SERVER_CPUS:+ HTTP_SERVER_CPUS=$HTTP_SERVER_CPUS}${HTTP_WRK_CPUS:+ HTTP_WRK_CPUS=$HTTP_WRK_CPUS}"
+  echo "# RUNS=$RUNS interleaved, the runtime workloads WORKLOAD_ROUNDS=$WORKLOAD_ROUNDS times in each ($((RUNS * WORKLOAD_ROUNDS)) processes per [wN] cell); REPS=$REPS WAKE_TRIALS=$WAKE_TRIALS LIGHT_DURATION_S=$LIGHT_DURATION_S IDLE_S=$IDLE_S WORK_US=$WORK_US LIGHT_ROUNDS=$LIGHT_ROUNDS ($((RUNS * LIGHT_ROUNDS)) processes per light-load cell) HTTP_DURATION_S=$HTTP_DURATION_S HTTP_WORKERS=$HTTP_WORKERS HTTP_ROUNDS=$HTTP_ROUNDS ($((RUNS * HTTP_ROUNDS)) wrk runs per /healthz cell)${HTTP_SERVER_CPUS:+ HTTP_SERVER_CPUS=$HTTP_SERVER_CPUS}${HTTP_WRK_CPUS:+ HTTP_WRK_CPUS=$HTTP_WRK_CPUS} HTTP_SPLIT_CPUS=${HTTP_SPLIT_CPUS:-(none)}"
   echo "# cells: median over runs; [wN] rows in microseconds; ratios: parkd / peer; floor, floor100: one thread on a futex and no runtime, with the kernel's default time slice and with parkd's 100 us (what the kernel charges for a sleep and a wake)"
   awk -F'\t' -f bench/peers/median.awk -f bench/peers/rtt_summary.awk "$RTT"
 } | tee "$OUT/table.txt"
