@@ -64,8 +64,8 @@
 #   FORMAT=md               the table as Markdown
 #   BUILD (build-release)   parkd's release tree (LTO, as ./dev.sh bench)
 #   OUT                     raw outputs (default build-peers/out/DATE-TIME)
-# With the defaults a comparison takes about 23 minutes on 2 CPUs (RUNS=5:
-# about 38), plus the builds the first time (a few minutes).
+# With the defaults a comparison takes about 33 minutes on 2 CPUs (RUNS=5:
+# about 55), plus the builds the first time (a few minutes).
 #
 # Everything this starts (benchmark programs, nginx, parkd, wrk) is
 # bounded by a timeout and stopped on exit, Ctrl-C included; nginx runs
@@ -124,7 +124,10 @@ shared_server_pin=() shared_wrk_pin=()
 [[ -z ${HTTP_WRK_CPUS:-} ]] || shared_wrk_pin=(taskset -c "$HTTP_WRK_CPUS")
 if [[ -z ${HTTP_SPLIT_CPUS+set} ]]; then
   # The first two CPUs this may run on, as SERVER:WRK; none with one CPU.
-  HTTP_SPLIT_CPUS=$(python3 -c 'import os; c = sorted(os.sched_getaffinity(0)); print(f"{c[0]}:{c[1]}" if len(c) > 1 else "")')
+  # taskset prints the affinity as a list of CPUs and ranges, e.g. 0-3,6.
+  HTTP_SPLIT_CPUS=$(taskset -cp $$ | sed 's/.*: //' | tr ',' '\n' |
+    awk -F- '{ for (c = $1; c <= ($2 == "" ? $1 : $2); c++) cpus[n++] = c }
+             END { if (n > 1) print cpus[0] ":" cpus[1] }')
 fi
 http_sections=(http)
 split_server_pin=() split_wrk_pin=()
