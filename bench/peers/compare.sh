@@ -109,9 +109,9 @@ for w in $WORKER_COUNTS; do
   [[ $w =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: WORKER_COUNTS must list whole numbers from 1, got '$w'" >&2; exit 2; }
 done
 [[ $FORMAT == text || $FORMAT == md ]] || { echo "compare.sh: FORMAT must be text or md, got '$FORMAT'" >&2; exit 2; }
-# Prefixes for the /healthz rows: each server and wrk on CPUs of their own,
-# or (empty) wherever the kernel puts them. server_pin and wrk_pin are the
-# ones start_nginx, start_parkd and wrk_healthz use, set per section.
+# The CPUs of the servers and of wrk in each /healthz section (empty:
+# wherever the kernel puts them). The loop turns them into server_pin and
+# wrk_pin, the prefixes start_nginx, start_parkd and wrk_healthz use.
 cpu_list_ok() {
   taskset -c "$2" true 2>/dev/null ||
     { echo "compare.sh: $1 must be a list of this machine's CPUs as taskset -c takes it (e.g. 0, or 0-1,3; CPUs here: $(taskset -cp $$ | sed 's/.*: //')), got '$2'" >&2; exit 2; }
@@ -119,9 +119,7 @@ cpu_list_ok() {
 for v in HTTP_SERVER_CPUS HTTP_WRK_CPUS; do
   [[ -z ${!v:-} ]] || cpu_list_ok "$v" "${!v}"
 done
-shared_server_pin=() shared_wrk_pin=()
-[[ -z ${HTTP_SERVER_CPUS:-} ]] || shared_server_pin=(taskset -c "$HTTP_SERVER_CPUS")
-[[ -z ${HTTP_WRK_CPUS:-} ]] || shared_wrk_pin=(taskset -c "$HTTP_WRK_CPUS")
+declare -A server_cpus=([http]=${HTTP_SERVER_CPUS:-}) wrk_cpus=([http]=${HTTP_WRK_CPUS:-})
 if [[ -z ${HTTP_SPLIT_CPUS+set} ]]; then
   # The first two CPUs this may run on, as SERVER:WRK; none with one CPU.
   # taskset prints the affinity as a list of CPUs and ranges, e.g. 0-3,6.
@@ -130,14 +128,12 @@ if [[ -z ${HTTP_SPLIT_CPUS+set} ]]; then
              END { if (n > 1) print cpus[0] ":" cpus[1] }')
 fi
 http_sections=(http)
-split_server_pin=() split_wrk_pin=()
 if [[ -n $HTTP_SPLIT_CPUS ]]; then
   [[ $HTTP_SPLIT_CPUS == ?*:?* && $HTTP_SPLIT_CPUS != *:*:* ]] ||
     { echo "compare.sh: HTTP_SPLIT_CPUS must be SERVER_CPUS:WRK_CPUS (e.g. 0:1), or empty to skip the [http_split] rows, got '$HTTP_SPLIT_CPUS'" >&2; exit 2; }
   cpu_list_ok "HTTP_SPLIT_CPUS (before the colon)" "${HTTP_SPLIT_CPUS%%:*}"
   cpu_list_ok "HTTP_SPLIT_CPUS (after the colon)" "${HTTP_SPLIT_CPUS#*:}"
-  split_server_pin=(taskset -c "${HTTP_SPLIT_CPUS%%:*}")
-  split_wrk_pin=(taskset -c "${HTTP_SPLIT_CPUS#*:}")
+  server_cpus[http_split]=${HTTP_SPLIT_CPUS%%:*} wrk_cpus[http_split]=${HTTP_SPLIT_CPUS#*:}
   http_sections+=(http_split)
 fi
 server_pin=() wrk_pin=()
@@ -410,13 +406,11 @@ for ((r = 1; r <= RUNS; r++)); do
   done
   for ((k = 1; k <= HTTP_ROUNDS; k++)); do
     for section in "${http_sections[@]}"; do
-      if [[ $section == http ]]; then
-        server_pin=("${shared_server_pin[@]}") wrk_pin=("${shared_wrk_pin[@]}")
-        where=""
-      else
-        server_pin=("${split_server_pin[@]}") wrk_pin=("${split_wrk_pin[@]}")
-        where=" (servers on CPUs ${HTTP_SPLIT_CPUS%%:*}, wrk on CPUs ${HTTP_SPLIT_CPUS#*:})"
-      fi
+      server_pin=() wrk_pin=() where=""
+      [[ -z ${server_cpus[$section]} ]] || server_pin=(taskset -c "${server_cpus[$section]}")
+      [[ -z ${wrk_cpus[$section]} ]] || wrk_pin=(taskset -c "${wrk_cpus[$section]}")
+      [[ -z ${server_cpus[$section]}${wrk_cpus[$section]} ]] ||
+        where=" (servers on CPUs ${server_cpus[$section]:-any}, wrk on CPUs ${wrk_cpus[$section]:-any})"
       for server in $(rotated "$(((r - 1) * HTTP_ROUNDS + k))" nginx parkd); do
         f=$OUT/$section.$server.$r.$k.txt
         port=$(free_port)
