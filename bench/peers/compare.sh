@@ -155,7 +155,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 # ---- cleanup: whatever runs when the script ends is stopped ----
 TMP=$(mktemp -d /tmp/parkd-compare.XXXXXX)
 current="" # the benchmark program (its timeout) running now
-nginx_pid="" parkd_pid=""
+server_pid="" # the nginx or parkd under wrk (one at a time)
 stop_pid() { # PID: TERM, at most 5 s, then KILL
   local pid=$1
   kill -TERM "$pid" 2>/dev/null || return 0
@@ -165,8 +165,7 @@ stop_pid() { # PID: TERM, at most 5 s, then KILL
 }
 cleanup() {
   [[ -n $current ]] && stop_pid "$current"
-  [[ -n $nginx_pid ]] && stop_pid "$nginx_pid"
-  [[ -n $parkd_pid ]] && stop_pid "$parkd_pid"
+  [[ -n $server_pid ]] && stop_pid "$server_pid"
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -315,8 +314,8 @@ http {
 EOF
   "${server_pin[@]}" "$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" -g 'daemon off;' \
     >"$dir/logs/stdout" 2>&1 &
-  nginx_pid=$!
-  wait_http "http://127.0.0.1:$port/healthz" "$nginx_pid" ||
+  server_pid=$!
+  wait_http "http://127.0.0.1:$port/healthz" "$server_pid" ||
     { echo "compare.sh: nginx did not start:" >&2; cat "$dir/logs/"* >&2; exit 1; }
 }
 
@@ -329,8 +328,8 @@ workers = $HTTP_WORKERS
 tcp = ["127.0.0.1:$port"]
 EOF
   "${server_pin[@]}" "$BUILD/daemon/parkd" --config "$TMP/parkd.toml" 2>"$TMP/parkd.log" &
-  parkd_pid=$!
-  wait_http "http://127.0.0.1:$port/healthz" "$parkd_pid" ||
+  server_pid=$!
+  wait_http "http://127.0.0.1:$port/healthz" "$server_pid" ||
     { echo "compare.sh: parkd did not start:" >&2; cat "$TMP/parkd.log" >&2; exit 1; }
 }
 
@@ -416,17 +415,10 @@ for ((r = 1; r <= RUNS; r++)); do
         port=$(free_port)
         echo "# run $r/$RUNS, round $k/$HTTP_ROUNDS: /healthz under wrk$where: $server" >&2
         probe_rtt "$server" "$f"
-        if [[ $server == nginx ]]; then
-          start_nginx "$port"
-          wrk_healthz "$port" "$f" || echo "compare.sh: wrk against nginx failed; see $f.wrk.err" >&2
-          stop_pid "$nginx_pid"
-          nginx_pid=""
-        else
-          start_parkd "$port"
-          wrk_healthz "$port" "$f" || echo "compare.sh: wrk against parkd failed; see $f.wrk.err" >&2
-          stop_pid "$parkd_pid"
-          parkd_pid=""
-        fi
+        "start_$server" "$port"
+        wrk_healthz "$port" "$f" || echo "compare.sh: wrk against $server failed; see $f.wrk.err" >&2
+        stop_pid "$server_pid"
+        server_pid=""
         record "$section" "$server" "$r.$k" "$f"
       done
     done
