@@ -173,7 +173,7 @@ const std::vector<std::pair<std::string, std::vector<Key>>>& Tables() {
                      c->idle_spin_us = static_cast<int>(v);
                    })}},
           {"daemon",
-           {IntKey("daemon.drain_timeout_ms", 0, 600000,
+           {IntKey("daemon.drain_timeout_ms", 1, 600000,
                    [](Config* c, int64_t v) { c->drain_timeout_ms = v; }),
             IntKey("daemon.stats_interval_s", 0, 86400,
                    [](Config* c, int64_t v) { c->stats_interval_s = v; }),

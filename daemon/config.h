@@ -44,7 +44,8 @@ struct Config {
   // ended within this time with work from outside the pool (never for
   // I/O); 0 = never; 0..1000.
   int idle_spin_us = 60;
-  // [daemon] drain_timeout_ms: how long a drain may take; 0..600000.
+  // [daemon] drain_timeout_ms: how long a drain may take; 1..600000 (the
+  // service takes no drain shorter than 1 ms).
   int64_t drain_timeout_ms = 10000;
   // [daemon] stats_interval_s: counters to the journal this often, skipped
   // when nothing changed; 0 = never; 0..86400.

@@ -109,7 +109,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "256 to 65535, got 100"},
         BadCase{"[daemon]\ndrain_timeout_ms = 700000\n",
                 "p.toml:2:20: daemon.drain_timeout_ms must be an integer from "
-                "0 to 600000, got 700000"},
+                "1 to 600000, got 700000"},
+        BadCase{"[daemon]\ndrain_timeout_ms = 0\n",
+                "p.toml:2:20: daemon.drain_timeout_ms must be an integer from "
+                "1 to 600000, got 0"},
         BadCase{"[daemon]\nstats_interval = 5\n",
                 "p.toml:2:18: unknown key 'daemon.stats_interval'; known keys "
                 "in [daemon]: drain_timeout_ms, stats_interval_s, "
