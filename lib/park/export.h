@@ -2,6 +2,8 @@
 // public API. Everything else is built with hidden visibility, and each
 // library's linker version script keeps template instantiations of other
 // namespaces out of its dynamic symbol table too.
+//
+// Public API (installed): stable within a soname (docs/api-stability.md).
 #ifndef PARK_EXPORT_H_
 #define PARK_EXPORT_H_
 

@@ -3,6 +3,8 @@
 // Every field is a monotonic total since start except the gauges
 // (parked_now, searching_now). A snapshot is read without stopping the pool:
 // each field is exact, the set of fields is not one instant.
+//
+// Public API (installed): stable within a soname (docs/api-stability.md).
 #ifndef PARK_RUNTIME_COUNTERS_H_
 #define PARK_RUNTIME_COUNTERS_H_
 

@@ -77,8 +77,9 @@ struct RuntimeOptions {
   // while another worker is running tasks (each spin in a row that found
   // nothing halves the next, down to an eighth; one that finds work
   // restores it). 0 parks at once, as Tokio does.
-  // Costs at most this much CPU per idle moment of a busy pool; an idle
-  // pool never spins. 0..1000.
+  // Costs at most this much CPU per idle moment of a busy pool; this spin
+  // never happens in an idle pool (idle_spin_us is the one that may).
+  // 0..1000.
   int spin_before_park_us = 20;
   // The scheduler time slice each worker asks the kernel for (EEVDF,
   // Linux 6.12+): shorter than the default, so that a woken worker gets its

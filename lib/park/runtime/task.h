@@ -10,6 +10,8 @@
 // which deletes it once it is done. Tasks must not throw: an exception that
 // escapes a task terminates the process, as one escaping a std::thread does.
 // Thread-safety: a task is run by one thread at a time.
+//
+// Public API (installed): stable within a soname (docs/api-stability.md).
 #ifndef PARK_RUNTIME_TASK_H_
 #define PARK_RUNTIME_TASK_H_
 
