@@ -13,7 +13,10 @@
 # load LIGHT_ROUNDS times, and wrk on /healthz HTTP_ROUNDS times against
 # each server. A cell is the
 # median of its values over all runs (and rounds), and the ratio columns
-# are parkd's median over the peer's.
+# are parkd's median over the peer's. Under the table, the paired rounds
+# (bench/peers/paired.awk): for each row and peer, in how many rounds
+# parkd's number was the better of the two programs that ran back to back,
+# and the median of the rounds' ratios.
 # bench/peers/README.md says what each row measures.
 #
 # Usage: ./dev.sh compare       (installs what is missing, then runs this)
@@ -433,3 +436,8 @@ done
   awk -F'\t' -f bench/peers/median.awk -f bench/peers/rtt_summary.awk "$RTT"
 } | tee "$OUT/table.txt"
 awk -F'\t' -v fmt="$FORMAT" -f bench/peers/median.awk -f bench/peers/table.awk "$INDEX" | tee -a "$OUT/table.txt"
+{
+  echo
+  echo "# paired rounds: B/N M = of the N rounds in which both parkd and the peer printed a number (a round runs each program once, seconds apart), parkd's was better in B (lower; higher for healthz_rps), and M is the median of the N ratios parkd / peer"
+  awk -F'\t' -v fmt="$FORMAT" -f bench/peers/median.awk -f bench/peers/paired.awk "$INDEX"
+} | tee -a "$OUT/table.txt"
