@@ -14,9 +14,9 @@
 # each server. A cell is the
 # median of its values over all runs (and rounds), and the ratio columns
 # are parkd's median over the peer's. Under the table, the paired rounds
-# (bench/peers/paired.awk): for each row and peer, in how many rounds
-# parkd's number was the better of the two programs that ran back to back,
-# and the median of the rounds' ratios.
+# (bench/peers/paired.awk): for each row and peer, in how many rounds (a
+# round runs every program once, seconds apart) parkd's number was the
+# better of the two, and the median of the rounds' ratios.
 # bench/peers/README.md says what each row measures.
 #
 # Usage: ./dev.sh compare       (installs what is missing, then runs this)
